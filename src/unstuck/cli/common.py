@@ -1,0 +1,123 @@
+"""What every command shares: options, the clock, output and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from unstuck.config import Config, load_config
+from unstuck.document import parse_date, parse_datetime
+from unstuck.errors import UnstuckError, UsageError
+from unstuck.service import Unstuck
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database file or URL (default: UNSTUCK_DB, the db setting, or the per-user file).",
+        envvar="UNSTUCK_DB",
+        show_envvar=True,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Act as if it were this date or time (default: now)."),
+]
+OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only this owner's deals.")]
+
+
+def config() -> Config:
+    return load_config()
+
+
+_opened: list[Unstuck] = []
+
+
+def open_app(db: str | None, cfg: Config | None = None) -> Unstuck:
+    """Open the pipeline; the command's ``user_errors`` block closes it at the end."""
+    app = Unstuck.open(cfg or config(), db)
+    _opened.append(app)
+    return app
+
+
+def now_from(as_of: str | None, tz: ZoneInfo) -> datetime:
+    """``--as-of`` in the pipeline's time zone, as naive UTC; the real clock otherwise.
+
+    A bare date means the end of that day, so everything logged on it counts.
+    """
+    if as_of is None:
+        return datetime.now(UTC).replace(tzinfo=None)
+    try:
+        moment = parse_datetime(as_of, tz)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+    if len(as_of.strip()) == 10:
+        local_end = datetime.combine(parse_date(as_of), datetime.max.time().replace(microsecond=0))
+        moment = local_end.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def when_from(option: str, value: str | None, tz: ZoneInfo, default: datetime) -> datetime:
+    if value is None:
+        return default
+    try:
+        return parse_datetime(value, tz)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def day_from(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(Text("Error: ", style="bold red") + Text(message), highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn our exceptions into one clear message and the right exit code."""
+    try:
+        yield
+    except UnstuckError as exc:
+        err_console.print(Text("Error: ", style="bold red") + Text(str(exc)), highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        while _opened:
+            _opened.pop().store.close()
+
+
+def days(later: datetime, earlier: datetime | None) -> int | None:
+    if earlier is None:
+        return None
+    return max(0, (later - earlier).days)
+
+
+def money(value: float | None, currency: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}"
+    return f"{text} {currency}" if currency else text

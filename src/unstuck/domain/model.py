@@ -1,0 +1,182 @@
+"""The pipeline as plain, immutable data.
+
+No I/O here: the store builds these objects from rows and the document module from
+JSON. Every datetime is naive UTC (converted at the edges), every calendar day is a
+``date``; domain rules compare them with a ``now`` they are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from unstuck.domain.vocab import (
+    AccountType,
+    Authority,
+    Channel,
+    DecisionKind,
+    Direction,
+    Role,
+    Stance,
+    Status,
+    TouchKind,
+)
+
+FieldValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    account_type: AccountType | None = None
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    id: str
+    name: str
+    email: str | None = None
+    title: str | None = None
+    roles: tuple[Role, ...] = ()
+    stance: Stance = Stance.UNKNOWN
+    authority: Authority = Authority.UNKNOWN
+    faction: str | None = None
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+@dataclass(frozen=True)
+class Touch:
+    at: datetime
+    direction: Direction
+    channel: Channel
+    with_: tuple[str, ...] = ()
+    kind: TouchKind | None = None
+    summary: str = ""
+
+    @property
+    def inbound(self) -> bool:
+        return self.direction is Direction.INBOUND
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    at: datetime
+    stakeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class StageChange:
+    stage: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CloseDateChange:
+    expected_close: date
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: DecisionKind
+    reason: str
+    at: datetime
+    decided_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Deal:
+    id: str
+    name: str
+    stage: str
+    created: datetime
+    status: Status = Status.OPEN
+    account: str | None = None
+    account_type: AccountType | None = None
+    owner: str | None = None
+    value: float | None = None
+    currency: str | None = None
+    expected_close: date | None = None
+    why: str | None = None
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    stage_history: tuple[StageChange, ...] = ()
+    close_date_history: tuple[CloseDateChange, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    touches: tuple[Touch, ...] = ()
+    lost_reason: str | None = None
+    revisit_on: date | None = None
+    decisions: tuple[Decision, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is Status.OPEN
+
+    def stakeholder(self, stakeholder_id: str) -> Stakeholder | None:
+        for person in self.stakeholders:
+            if person.id == stakeholder_id:
+                return person
+        return None
+
+    def canonical(self) -> Deal:
+        """The same deal with every history in one fixed order, for comparing and export."""
+        return replace(
+            self,
+            stage_history=tuple(sorted(self.stage_history, key=lambda c: (c.at, c.stage))),
+            close_date_history=tuple(
+                sorted(self.close_date_history, key=lambda c: (c.at, c.expected_close))
+            ),
+            answers=tuple(
+                sorted(self.answers, key=lambda a: (a.at, a.question, a.stakeholder or ""))
+            ),
+            touches=tuple(
+                sorted(
+                    self.touches,
+                    key=lambda t: (t.at, t.direction.value, t.channel.value, t.summary),
+                )
+            ),
+            decisions=tuple(sorted(self.decisions, key=lambda d: (d.at, d.decision.value))),
+        )
+
+    def stage_entered_at(self) -> datetime:
+        """When the deal entered its current stage (its creation if history is silent)."""
+        for change in sorted(self.stage_history, key=lambda c: c.at, reverse=True):
+            if change.stage == self.stage:
+                return change.at
+        return self.created
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """The qualification framework a document was written with."""
+
+    framework: str
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A whole pipeline document: what ``import`` reads and ``export`` writes."""
+
+    deals: tuple[Deal, ...]
+    as_of: datetime | None = None
+    qualification: Qualification | None = None
+
+
+__all__ = [
+    "Account",
+    "Answer",
+    "CloseDateChange",
+    "Deal",
+    "Decision",
+    "FieldValue",
+    "Pipeline",
+    "Qualification",
+    "StageChange",
+    "Stakeholder",
+    "Touch",
+]

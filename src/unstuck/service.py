@@ -1,0 +1,74 @@
+"""The application layer: what every shell (CLI, web, jobs) calls.
+
+It joins configuration, the store and the pure core. It never reads the clock: callers
+pass ``now``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from unstuck.config import Config, default_db_path
+from unstuck.domain import Deal, Pipeline, Status
+from unstuck.document import to_document
+from unstuck.store import Store
+from unstuck.store.write import ImportResult
+
+
+@dataclass
+class Unstuck:
+    config: Config
+    store: Store
+
+    @classmethod
+    def open(cls, config: Config, db: str | None = None, *, auto_create: bool = True) -> Unstuck:
+        target = db or config.str_("db")
+        if target is None:
+            path = default_db_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            target = str(path)
+        return cls(config, Store.open(target, auto_create=auto_create))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.config.str_("timezone") or "UTC")
+
+    def import_pipeline(self, pipeline: Pipeline, now: datetime, dry_run: bool) -> ImportResult:
+        """One transaction: every deal is written, or none (a dry run writes nothing)."""
+        with self.store.write() as tx:
+            result = tx.import_deals(pipeline.deals, now, dry_run=dry_run)
+            if pipeline.qualification is not None and not dry_run:
+                tx.set_setting(
+                    "qualification",
+                    {
+                        "framework": pipeline.qualification.framework,
+                        "questions": list(pipeline.qualification.questions),
+                    },
+                )
+        return result
+
+    def export_document(self, as_of: datetime | None = None) -> dict[str, object]:
+        with self.store.read() as tx:
+            deals = tx.deals()
+        return to_document(deals, self.tz, as_of=as_of)
+
+    def deal(self, deal_id: str) -> Deal:
+        with self.store.read() as tx:
+            return tx.deal(deal_id)
+
+    def history(self) -> list[Deal]:
+        """Closed deals, the user's own history that norms and scores learn from."""
+        with self.store.read() as tx:
+            return tx.deals(status=(Status.WON, Status.LOST))
+
+    def stage_order(self, seen: list[str] | None = None) -> list[str]:
+        order = list(self.config.list_("pipeline.stages"))
+        for stage in seen or []:
+            if stage not in order:
+                order.append(stage)
+        return order
+
+
+__all__ = ["Unstuck"]

@@ -1,0 +1,284 @@
+"""The one gateway to the database. Nothing outside this package imports SQLAlchemy.
+
+    store = Store.open("pipeline.db")          # or a postgresql:// URL
+    with store.write() as tx:                  # one transaction, BEGIN IMMEDIATE on SQLite
+        tx.import_deals(pipeline.deals, now)
+    with store.read() as tx:
+        deal = tx.deal("acme-fleet")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+
+from unstuck.domain import (
+    Answer,
+    Deal,
+    Decision,
+    Stakeholder,
+    Status,
+    Touch,
+    summarize,
+)
+from unstuck.store import engine as _engine, rows, schema as t, summaries, write
+from unstuck.store.write import ImportResult
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One line of the pipeline table: the deal's head and its summaries, no history."""
+
+    id: str
+    name: str
+    account: str | None
+    owner: str | None
+    stage: str
+    status: Status
+    value: float | None
+    currency: str | None
+    created: datetime
+    expected_close: date | None
+    last_inbound_at: datetime | None
+    last_outbound_at: datetime | None
+    outbound_since_inbound: int
+    touch_count: int
+    stage_entered_at: datetime
+    close_date_pushes: int
+    stakeholder_count: int
+    silent_since: datetime
+    has_why: bool
+
+
+class Transaction:
+    """What can be done inside one transaction. Reads and writes speak domain objects."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- reading ------------------------------------------------------------------------
+
+    def deal(self, deal_id: str) -> Deal:
+        found = rows.load_deals(self.conn, select(t.deals.c.pk).where(t.deals.c.id == deal_id))
+        if not found:
+            write.deal_pk(self.conn, deal_id)  # raises NotFound with the hint
+        return found[0]
+
+    def deals(
+        self,
+        *,
+        status: Status | Sequence[Status] | None = None,
+        owner: str | None = None,
+        stage: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Deal]:
+        query = select(t.deals.c.pk).where(*self._filters(status, owner, stage))
+        if ids is not None:
+            query = query.where(t.deals.c.id.in_(list(ids)))
+        return rows.load_deals(self.conn, query)
+
+    def deal_rows(
+        self,
+        *,
+        status: Status | Sequence[Status] | None = None,
+        owner: str | None = None,
+        stage: str | None = None,
+    ) -> list[DealRow]:
+        d = t.deals
+        query = (
+            select(d, t.accounts.c.name.label("account_name"))
+            .select_from(d.outerjoin(t.accounts))
+            .where(*self._filters(status, owner, stage))
+            .order_by(d.c.id)
+        )
+        out = []
+        for r in self.conn.execute(query).mappings():
+            out.append(
+                DealRow(
+                    id=r["id"], name=r["name"], account=r["account_name"], owner=r["owner"],
+                    stage=r["stage"], status=Status(r["status"]), value=r["value"],
+                    currency=r["currency"], created=r["created"],
+                    expected_close=r["expected_close"], last_inbound_at=r["last_inbound_at"],
+                    last_outbound_at=r["last_outbound_at"],
+                    outbound_since_inbound=r["outbound_since_inbound"],
+                    touch_count=r["touch_count"], stage_entered_at=r["stage_entered_at"],
+                    close_date_pushes=r["close_date_pushes"],
+                    stakeholder_count=r["stakeholder_count"], silent_since=r["silent_since"],
+                    has_why=bool(r["why"]),
+                )
+            )  # fmt: skip
+        return out
+
+    @staticmethod
+    def _filters(
+        status: Status | Sequence[Status] | None, owner: str | None, stage: str | None
+    ) -> list[Any]:
+        filters: list[Any] = []
+        if isinstance(status, Status):
+            filters.append(t.deals.c.status == status.value)
+        elif status is not None:
+            filters.append(t.deals.c.status.in_([s.value for s in status]))
+        if owner is not None:
+            filters.append(func.lower(t.deals.c.owner) == owner.lower())
+        if stage is not None:
+            filters.append(t.deals.c.stage == stage)
+        return filters
+
+    def owners(self) -> list[str]:
+        query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()
+        return sorted(self.conn.execute(query).scalars())
+
+    def summary_of(self, deal_id: str) -> dict[str, Any]:
+        """The stored summary columns of one deal, as stored."""
+        names = list(rows.summary_values(summarize(self.deal(deal_id))))
+        row = self.conn.execute(
+            select(*[t.deals.c[n] for n in names]).where(t.deals.c.id == deal_id)
+        ).mappings()
+        return dict(next(iter(row)))
+
+    def all_summaries(self) -> dict[str, dict[str, Any]]:
+        names = list(t.deals.c.keys())
+        keep = [n for n in names if n not in ("pk", "updated_at")]
+        result = self.conn.execute(select(*[t.deals.c[n] for n in keep]).order_by(t.deals.c.id))
+        return {r["id"]: dict(r) for r in result.mappings()}
+
+    def has_deal(self, deal_id: str) -> bool:
+        query = select(t.deals.c.pk).where(t.deals.c.id == deal_id)
+        return self.conn.execute(query).first() is not None
+
+    def count_deals(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(t.deals)).scalar_one())
+
+    def setting(self, key: str) -> Any:
+        query = select(t.settings.c.value).where(t.settings.c.key == key)
+        return self.conn.execute(query).scalar()
+
+    # -- writing ------------------------------------------------------------------------
+
+    def import_deals(
+        self, deals: Sequence[Deal], now: datetime, dry_run: bool = False
+    ) -> ImportResult:
+        return write.write_deals(self.conn, deals, now, dry_run=dry_run)
+
+    def add_deal(self, deal: Deal, now: datetime) -> None:
+        write.write_deals(self.conn, [deal], now)
+
+    def save_deal(self, deal: Deal, now: datetime) -> None:
+        write.save_deal(self.conn, deal, now)
+
+    def log_touch(self, deal_id: str, touch: Touch) -> None:
+        row = rows.child_rows(Deal(deal_id, "", "", touch.at, touches=(touch,)), 0)["touches"][0]
+        del row["deal_pk"]
+        pk = write.deal_pk(self.conn, deal_id)
+        exists = select(t.touches.c.pk).where(
+            and_(
+                t.touches.c.deal_pk == pk,
+                t.touches.c.at == row["at"],
+                t.touches.c.fingerprint == row["fingerprint"],
+            )
+        )
+        if self.conn.execute(exists).first() is None:
+            write.insert_child(self.conn, deal_id, "touches", row)
+
+    def add_answer(self, deal_id: str, answer: Answer) -> None:
+        deal = self.deal(deal_id)
+        if answer not in deal.answers:
+            row = rows.child_rows(Deal(deal_id, "", "", answer.at, answers=(answer,)), 0)
+            fresh = row["answers"][0]
+            del fresh["deal_pk"]
+            write.insert_child(self.conn, deal_id, "answers", fresh)
+
+    def upsert_stakeholder(self, deal_id: str, person: Stakeholder) -> None:
+        pk = write.deal_pk(self.conn, deal_id)
+        values = rows.child_rows(Deal(deal_id, "", "", datetime.min, stakeholders=(person,)), pk)
+        row = values["stakeholders"][0]
+        s = t.stakeholders
+        found = self.conn.execute(
+            select(s.c.pk).where(s.c.deal_pk == pk, s.c.id == person.id)
+        ).scalar()
+        if found is None:
+            self.conn.execute(insert(s).values(**row))
+        else:
+            self.conn.execute(update(s).where(s.c.pk == found).values(**row))
+        summaries.refresh(self.conn, [pk])
+
+    def update_deal(self, deal_id: str, now: datetime, **values: Any) -> None:
+        if "status" in values and isinstance(values["status"], Status):
+            values["status"] = values["status"].value
+        write.update_deal(self.conn, deal_id, now, **values)
+
+    def move_stage(self, deal_id: str, stage: str, at: datetime, now: datetime) -> None:
+        write.insert_child(self.conn, deal_id, "stage_changes", {"stage": stage, "at": at})
+        write.update_deal(self.conn, deal_id, now, stage=stage)
+
+    def set_expected_close(self, deal_id: str, day: date, at: datetime, now: datetime) -> None:
+        deal = self.deal(deal_id)
+        if deal.expected_close is not None and deal.expected_close != day:
+            known = {c.expected_close for c in deal.close_date_history}
+            if deal.expected_close not in known:
+                # Keep the date being replaced, so the push is countable later.
+                row = {"expected_close": deal.expected_close, "at": deal.created}
+                write.insert_child(self.conn, deal_id, "close_date_changes", row)
+        write.insert_child(self.conn, deal_id, "close_date_changes", {"expected_close": day, "at": at})
+        write.update_deal(self.conn, deal_id, now, expected_close=day)
+
+    def add_decision(self, deal_id: str, decision: Decision) -> None:
+        row = {
+            "decision": decision.decision.value,
+            "reason": decision.reason,
+            "decided_by": decision.decided_by,
+            "at": decision.at,
+        }
+        write.insert_child(self.conn, deal_id, "decisions", row)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.conn.execute(delete(t.settings).where(t.settings.c.key == key))
+        self.conn.execute(insert(t.settings).values(key=key, value=value))
+
+    def rebuild_summaries(self) -> int:
+        return summaries.refresh(self.conn)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, target: str, *, auto_create: bool = True, check: bool = True) -> Store:
+        """Open a database by path or URL; a new, empty one is created when allowed."""
+        store = cls(_engine.create(target))
+        if check:
+            _engine.check_schema(store.engine, auto_create=auto_create)
+        return store
+
+    @property
+    def description(self) -> str:
+        return _engine.describe(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def upgrade(self) -> tuple[str | None, str]:
+        return _engine.upgrade(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        with _engine.connect(self.engine) as conn:
+            yield Transaction(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        with _engine.connect(self.engine, write=True) as conn:
+            yield Transaction(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = ["DealRow", "ImportResult", "Store", "Transaction"]

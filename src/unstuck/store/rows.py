@@ -1,0 +1,218 @@
+"""Turning domain objects into rows and rows back into domain objects."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, select
+
+from unstuck.domain import (
+    AccountType,
+    Answer,
+    Authority,
+    Channel,
+    CloseDateChange,
+    Deal,
+    DealSummary,
+    Decision,
+    DecisionKind,
+    Direction,
+    Role,
+    StageChange,
+    Stakeholder,
+    Stance,
+    Status,
+    Touch,
+    TouchKind,
+)
+from unstuck.store import schema as t
+
+
+def fingerprint(*parts: object) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def touch_fingerprint(touch: Touch) -> str:
+    kind = touch.kind.value if touch.kind else ""
+    return fingerprint(
+        touch.direction.value, touch.channel.value, kind, ",".join(touch.with_), touch.summary
+    )
+
+
+def answer_fingerprint(answer: Answer) -> str:
+    return fingerprint(answer.question, answer.stakeholder, answer.answer, answer.at.isoformat())
+
+
+def summary_values(summary: DealSummary) -> dict[str, Any]:
+    return {
+        "last_inbound_at": summary.last_inbound_at,
+        "last_outbound_at": summary.last_outbound_at,
+        "last_touch_at": summary.last_touch_at,
+        "outbound_since_inbound": summary.outbound_since_inbound,
+        "touch_count": summary.touch_count,
+        "stage_entered_at": summary.stage_entered_at,
+        "close_date_pushes": summary.close_date_pushes,
+        "stakeholder_count": summary.stakeholder_count,
+        "silent_since": summary.silent_since,
+    }
+
+
+def deal_values(deal: Deal, account_pk: int | None, now: datetime) -> dict[str, Any]:
+    return {
+        "id": deal.id,
+        "name": deal.name,
+        "account_pk": account_pk,
+        "owner": deal.owner,
+        "stage": deal.stage,
+        "status": deal.status.value,
+        "value": deal.value,
+        "currency": deal.currency,
+        "created": deal.created,
+        "expected_close": deal.expected_close,
+        "why": deal.why,
+        "fields": dict(deal.fields),
+        "lost_reason": deal.lost_reason,
+        "revisit_on": deal.revisit_on,
+        "updated_at": now,
+    }
+
+
+def child_rows(deal: Deal, deal_pk: int) -> dict[str, list[dict[str, Any]]]:
+    """Every child row of a deal, keyed by table name."""
+    return {
+        "stakeholders": [
+            {"deal_pk": deal_pk, "id": s.id, "name": s.name, "email": s.email,
+             "title": s.title, "roles": ",".join(r.value for r in s.roles),
+             "stance": s.stance.value, "authority": s.authority.value, "faction": s.faction}
+            for s in deal.stakeholders
+        ],
+        "touches": [
+            {"deal_pk": deal_pk, "at": x.at, "direction": x.direction.value,
+             "channel": x.channel.value, "kind": x.kind.value if x.kind else None,
+             "participants": ",".join(x.with_), "summary": x.summary,
+             "fingerprint": touch_fingerprint(x)}
+            for x in deal.touches
+        ],
+        "answers": [
+            {"deal_pk": deal_pk, "question": a.question, "stakeholder": a.stakeholder,
+             "answer": a.answer, "at": a.at, "fingerprint": answer_fingerprint(a)}
+            for a in deal.answers
+        ],
+        "stage_changes": [
+            {"deal_pk": deal_pk, "stage": c.stage, "at": c.at} for c in deal.stage_history
+        ],
+        "close_date_changes": [
+            {"deal_pk": deal_pk, "expected_close": c.expected_close, "at": c.at}
+            for c in deal.close_date_history
+        ],
+        "decisions": [
+            {"deal_pk": deal_pk, "decision": d.decision.value, "reason": d.reason,
+             "decided_by": d.decided_by, "at": d.at}
+            for d in deal.decisions
+        ],
+    }  # fmt: skip
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def _stakeholder(row: Mapping[str, Any]) -> Stakeholder:
+    roles = tuple(Role(r) for r in row["roles"].split(",") if r)
+    return Stakeholder(
+        row["id"], row["name"], row["email"], row["title"], roles,
+        Stance(row["stance"]), Authority(row["authority"]), row["faction"],
+    )  # fmt: skip
+
+
+def _touch(row: Mapping[str, Any]) -> Touch:
+    people = tuple(p for p in row["participants"].split(",") if p)
+    kind = TouchKind(row["kind"]) if row["kind"] else None
+    return Touch(
+        row["at"], Direction(row["direction"]), Channel(row["channel"]), people, kind,
+        row["summary"],
+    )  # fmt: skip
+
+
+def _children(
+    conn: Connection, table: Any, deal_pks: Select[Any], order: Sequence[Any]
+) -> dict[int, list[Mapping[str, Any]]]:
+    grouped: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    query = select(table).where(table.c.deal_pk.in_(deal_pks)).order_by(table.c.deal_pk, *order)
+    for row in conn.execute(query).mappings():
+        grouped[row["deal_pk"]].append(row)
+    return grouped
+
+
+def load_deals(conn: Connection, deal_query: Select[Any]) -> list[Deal]:
+    """Whole deals for every row ``deal_query`` selects (it must select ``deals.pk``).
+
+    One query per table, whatever the number of deals, instead of one per deal.
+    """
+    base = deal_query.subquery()
+    pks = select(base.c.pk)
+    heads = conn.execute(
+        select(t.deals, t.accounts.c.name.label("account_name"), t.accounts.c.account_type)
+        .select_from(t.deals.outerjoin(t.accounts))
+        .where(t.deals.c.pk.in_(pks))
+        .order_by(t.deals.c.id)
+    ).mappings()
+    heads = list(heads)
+    if not heads:
+        return []
+    people = _children(conn, t.stakeholders, pks, [t.stakeholders.c.pk])
+    touches = _children(conn, t.touches, pks, [t.touches.c.at, t.touches.c.pk])
+    answers = _children(conn, t.answers, pks, [t.answers.c.at, t.answers.c.pk])
+    stages = _children(conn, t.stage_changes, pks, [t.stage_changes.c.at, t.stage_changes.c.pk])
+    closes = _children(
+        conn, t.close_date_changes, pks, [t.close_date_changes.c.at, t.close_date_changes.c.pk]
+    )
+    decided = _children(conn, t.decisions, pks, [t.decisions.c.at, t.decisions.c.pk])
+    return [
+        _deal(h, people, touches, answers, stages, closes, decided) for h in heads
+    ]
+
+
+def _deal(
+    h: Mapping[str, Any],
+    people: Mapping[int, list[Mapping[str, Any]]],
+    touches: Mapping[int, list[Mapping[str, Any]]],
+    answers: Mapping[int, list[Mapping[str, Any]]],
+    stages: Mapping[int, list[Mapping[str, Any]]],
+    closes: Mapping[int, list[Mapping[str, Any]]],
+    decided: Mapping[int, list[Mapping[str, Any]]],
+) -> Deal:
+    pk = h["pk"]
+    return Deal(
+        id=h["id"], name=h["name"], stage=h["stage"], created=h["created"],
+        status=Status(h["status"]), account=h["account_name"],
+        account_type=AccountType(h["account_type"]) if h["account_type"] else None,
+        owner=h["owner"], value=h["value"], currency=h["currency"],
+        expected_close=h["expected_close"], why=h["why"], fields=dict(h["fields"] or {}),
+        stage_history=tuple(StageChange(r["stage"], r["at"]) for r in stages.get(pk, ())),
+        close_date_history=tuple(
+            CloseDateChange(r["expected_close"], r["at"]) for r in closes.get(pk, ())
+        ),
+        stakeholders=tuple(_stakeholder(r) for r in people.get(pk, ())),
+        answers=tuple(
+            Answer(r["question"], r["answer"], r["at"], r["stakeholder"])
+            for r in answers.get(pk, ())
+        ),
+        touches=tuple(_touch(r) for r in touches.get(pk, ())),
+        lost_reason=h["lost_reason"], revisit_on=h["revisit_on"],
+        decisions=tuple(
+            Decision(DecisionKind(r["decision"]), r["reason"], r["at"], r["decided_by"])
+            for r in decided.get(pk, ())
+        ),
+    ).canonical()  # fmt: skip
+
+
+def by_id(rows: Iterable[Deal]) -> dict[str, Deal]:
+    return {deal.id: deal for deal in rows}
+
+
+__all__ = ["child_rows", "deal_values", "load_deals", "summary_values"]

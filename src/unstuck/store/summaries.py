@@ -1,0 +1,105 @@
+"""Rebuilding the per-deal summary columns from the raw history, in SQL.
+
+Every write path keeps the summaries of the deals it touches correct; this module
+recomputes them from scratch (``unstuck db rebuild-summaries``) and is also what the
+single-deal write paths call, restricted to that deal, so both use one definition. The
+pure twin is :func:`unstuck.domain.summarize`; a test checks they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, literal, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from unstuck.store import schema as t
+
+# A moment before any touch, so "outbound since the last reply" counts every outbound
+# touch of a deal that never had a reply.
+_EPOCH = datetime(1900, 1, 1)
+
+
+def _scalar(query: Any, outer: Any = None) -> ColumnElement[Any]:
+    # Correlate explicitly: a subquery nested in another would otherwise pull in its own
+    # copy of the outer table instead of referring to the row being updated.
+    return query.correlate(t.deals if outer is None else outer).scalar_subquery()
+
+
+def _expressions() -> dict[str, ColumnElement[Any]]:
+    d, x = t.deals, t.touches.alias("x")
+    mine = x.c.deal_pk == d.c.pk
+    last_in = _scalar(select(func.max(x.c.at)).where(mine, x.c.direction == "inbound"))
+    y = t.touches.alias("y")
+    since = _scalar(
+        select(func.count())
+        .select_from(y)
+        .where(
+            y.c.deal_pk == d.c.pk,
+            y.c.direction == "outbound",
+            y.c.at > func.coalesce(last_in, literal(_EPOCH)),
+        )
+    )
+    s = t.stage_changes
+    entered = _scalar(select(func.max(s.c.at)).where(s.c.deal_pk == d.c.pk, s.c.stage == d.c.stage))
+    return {
+        "last_inbound_at": last_in,
+        "last_outbound_at": _scalar(
+            select(func.max(x.c.at)).where(mine, x.c.direction == "outbound")
+        ),
+        "last_touch_at": _scalar(select(func.max(x.c.at)).where(mine)),
+        "outbound_since_inbound": since,
+        "touch_count": _scalar(select(func.count()).select_from(x).where(mine)),
+        "stage_entered_at": func.coalesce(entered, d.c.created),
+        "close_date_pushes": _pushes(),
+        "stakeholder_count": _scalar(
+            select(func.count())
+            .select_from(t.stakeholders)
+            .where(t.stakeholders.c.deal_pk == d.c.pk)
+        ),
+        "silent_since": func.coalesce(last_in, d.c.created),
+    }
+
+
+def _pushes() -> ColumnElement[Any]:
+    """Moves of the expected close date to a later day, as domain.close_date_pushes."""
+    d = t.deals
+    c, p = t.close_date_changes.alias("c"), t.close_date_changes.alias("p")
+    earlier = or_(p.c.at < c.c.at, and_(p.c.at == c.c.at, p.c.expected_close < c.c.expected_close))
+    previous = _scalar(
+        select(p.c.expected_close)
+        .where(p.c.deal_pk == c.c.deal_pk, earlier)
+        .order_by(p.c.at.desc(), p.c.expected_close.desc())
+        .limit(1),
+        outer=c,
+    )
+    in_history = _scalar(
+        select(func.count())
+        .select_from(c)
+        .where(c.c.deal_pk == d.c.pk, c.c.expected_close > previous)
+    )
+    last = t.close_date_changes.alias("l")
+    latest = _scalar(
+        select(last.c.expected_close)
+        .where(last.c.deal_pk == d.c.pk)
+        .order_by(last.c.at.desc(), last.c.expected_close.desc())
+        .limit(1)
+    )
+    current = case((d.c.expected_close > latest, 1), else_=0)
+    return in_history + current
+
+
+def refresh(conn: Connection, deal_pks: Sequence[int] | None = None) -> int:
+    """Recompute the summaries of the given deals (all deals when None); returns the count."""
+    statement = update(t.deals).values(**_expressions())
+    if deal_pks is not None:
+        if not deal_pks:
+            return 0
+        statement = statement.where(t.deals.c.pk.in_(list(deal_pks)))
+    result = conn.execute(statement)
+    return int(result.rowcount or 0)
+
+
+__all__ = ["refresh"]

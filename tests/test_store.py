@@ -1,0 +1,232 @@
+"""The store: upserts, one transaction, summaries kept correct, schema versions."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from tests.builders import NOW, acme, globex
+from unstuck.domain import (
+    Answer,
+    Channel,
+    CloseDateChange,
+    Deal,
+    Direction,
+    StageChange,
+    Stakeholder,
+    Status,
+    Touch,
+    summarize,
+)
+from unstuck.errors import DatabaseUnreachable, NotFound, SchemaTooNew, SchemaTooOld
+from unstuck.store import Store
+from unstuck.store.rows import summary_values
+
+Opener = Callable[..., Store]
+
+
+def test_imported_deals_read_back_equal(store: Store) -> None:
+    with store.write() as tx:
+        result = tx.import_deals([acme(), globex()], NOW)
+    assert (result.created, result.updated) == (["acme-fleet", "globex-crm"], [])
+    with store.read() as tx:
+        assert tx.deal("acme-fleet") == acme().canonical()
+        assert tx.deal("globex-crm") == globex().canonical()
+
+
+def test_reimporting_the_same_deals_changes_nothing(store: Store) -> None:
+    with store.write() as tx:
+        tx.import_deals([acme(), globex()], NOW)
+    with store.write() as tx:
+        result = tx.import_deals([acme(), globex()], NOW)
+    assert result.unchanged == ["acme-fleet", "globex-crm"]
+    with store.read() as tx:
+        assert len(tx.deal("acme-fleet").touches) == len(acme().touches)
+
+
+def test_reimport_updates_fields_and_unites_histories(store: Store) -> None:
+    with store.write() as tx:
+        tx.import_deals([acme()], NOW)
+        tx.log_touch("acme-fleet", Touch(datetime(2026, 11, 1), Direction.INBOUND, Channel.CALL))
+    newer = dataclasses.replace(acme(), stage="negotiation", value=50000.0, touches=acme().touches[:1])
+    with store.write() as tx:
+        result = tx.import_deals([newer], NOW)
+    assert result.updated == ["acme-fleet"]
+    with store.read() as tx:
+        deal = tx.deal("acme-fleet")
+    assert (deal.stage, deal.value) == ("negotiation", 50000.0)
+    assert len(deal.touches) == len(acme().touches) + 1  # the logged touch is kept
+
+
+def test_a_dry_run_writes_nothing(store: Store) -> None:
+    with store.write() as tx:
+        result = tx.import_deals([acme()], NOW, dry_run=True)
+    assert result.created == ["acme-fleet"]
+    with store.read() as tx:
+        assert tx.count_deals() == 0
+
+
+def test_an_error_half_way_rolls_everything_back(store: Store) -> None:
+    with pytest.raises(NotFound), store.write() as tx:
+        tx.import_deals([acme()], NOW)
+        tx.log_touch("no-such-deal", Touch(NOW, Direction.INBOUND, Channel.CALL))
+    with store.read() as tx:
+        assert tx.count_deals() == 0
+
+
+def test_an_unknown_deal_says_how_to_find_the_ids(store: Store) -> None:
+    with pytest.raises(NotFound, match="no deal with id 'nope'. `unstuck deals` lists the ids."):
+        with store.read() as tx:
+            tx.deal("nope")
+
+
+def stored_summary(store: Store, deal_id: str) -> dict[str, object]:
+    with store.read() as tx:
+        return tx.summary_of(deal_id)
+
+
+def test_logging_a_reply_resets_the_unanswered_count(store: Store) -> None:
+    with store.write() as tx:
+        tx.import_deals([acme()], NOW)
+    assert stored_summary(store, "acme-fleet")["outbound_since_inbound"] == 2
+    reply = Touch(datetime(2026, 10, 20), Direction.INBOUND, Channel.EMAIL, ("alice",))
+    with store.write() as tx:
+        tx.log_touch("acme-fleet", reply)
+    summary = stored_summary(store, "acme-fleet")
+    assert summary["outbound_since_inbound"] == 0
+    assert summary["last_inbound_at"] == datetime(2026, 10, 20)
+    assert summary["silent_since"] == datetime(2026, 10, 20)
+    assert summary["touch_count"] == 5
+
+
+def test_every_write_path_keeps_summaries_equal_to_a_rebuild(store: Store) -> None:
+    with store.write() as tx:
+        tx.import_deals([acme(), globex()], NOW)
+        tx.log_touch("globex-crm", Touch(NOW, Direction.OUTBOUND, Channel.CALL, ("bob",)))
+        tx.move_stage("acme-fleet", "negotiation", NOW, NOW)
+        tx.set_expected_close("acme-fleet", date(2026, 12, 31), NOW, NOW)
+        tx.upsert_stakeholder("globex-crm", Stakeholder("eve", "Eve"))
+        tx.add_answer("globex-crm", Answer("need", "urgent", NOW, "eve"))
+        tx.update_deal("globex-crm", NOW, status=Status.LOST, lost_reason="budget")
+    with store.read() as tx:
+        incremental = tx.all_summaries()
+        deals = tx.deals()
+    with store.write() as tx:
+        tx.conn.execute(text("UPDATE deals SET touch_count = 0, close_date_pushes = 0"))
+        assert tx.rebuild_summaries() == 2
+    with store.read() as tx:
+        assert tx.all_summaries() == incremental
+    for deal in deals:  # and the SQL agrees with the pure definition
+        assert incremental[deal.id] | summary_values(summarize(deal)) == incremental[deal.id]
+    assert incremental["acme-fleet"]["close_date_pushes"] == 2
+    assert incremental["acme-fleet"]["stage_entered_at"] == NOW
+
+
+moments = st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)
+)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> Deal:
+    touches = draw(
+        st.lists(
+            st.builds(Touch, moments, st.sampled_from(Direction), st.sampled_from(Channel),
+                      summary=st.sampled_from(["a", "b", "c"])),  # fmt: skip
+            max_size=8,
+        )
+    )
+    stages = draw(st.lists(st.builds(StageChange, st.sampled_from(["lead", "proposal"]), moments), max_size=4))
+    closes = draw(
+        st.lists(st.builds(CloseDateChange, st.dates(date(2026, 1, 1), date(2027, 6, 1)), moments), max_size=4)
+    )
+    return Deal(
+        id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+        name="x",
+        stage=draw(st.sampled_from(["lead", "proposal"])),
+        created=datetime(2025, 12, 1),
+        touches=tuple(touches),
+        stage_history=tuple(stages),
+        close_date_history=tuple(closes),
+        expected_close=draw(st.none() | st.dates(date(2026, 1, 1), date(2027, 6, 1))),
+    ).canonical()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(histories(), max_size=4, unique_by=lambda d: d.id))
+def test_the_sql_rebuild_matches_the_pure_summary(store: Store, deals: list[Deal]) -> None:
+    with store.write() as tx:
+        tx.conn.execute(text("DELETE FROM touches"))
+        tx.conn.execute(text("DELETE FROM stage_changes"))
+        tx.conn.execute(text("DELETE FROM close_date_changes"))
+        tx.conn.execute(text("DELETE FROM deals"))
+        tx.import_deals(deals, NOW)
+        tx.rebuild_summaries()
+    with store.read() as tx:
+        rebuilt = tx.all_summaries()
+    for deal in deals:
+        expected = summary_values(summarize(deal))
+        assert {k: rebuilt[deal.id][k] for k in expected} == expected
+
+
+def test_an_empty_database_is_created_on_first_use(db_url: str, open_store: Opener) -> None:
+    store = open_store(db_url)
+    with store.read() as tx:
+        assert tx.count_deals() == 0
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(db_url: str, open_store: Opener) -> None:
+    open_store(db_url)
+    raw = open_store(db_url, check=False)
+    with raw.write() as tx:
+        tx.conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(SchemaTooNew, match="pip install -U unstuck"):
+        open_store(db_url)
+    with pytest.raises(SchemaTooNew):
+        raw.upgrade()
+    with raw.read() as tx:
+        assert tx.conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+
+
+def test_a_database_without_our_tables_is_not_touched(db_url: str, open_store: Opener) -> None:
+    raw = open_store(db_url, check=False)
+    with raw.write() as tx:
+        tx.conn.execute(text("CREATE TABLE foreign_table (x INTEGER)"))
+    with pytest.raises(Exception, match="none of Unstuck's"):
+        open_store(db_url)
+
+
+def test_a_schema_behind_the_head_asks_for_db_upgrade(db_url: str, open_store: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unstuck.store import engine
+
+    open_store(db_url)
+    monkeypatch.setattr(engine, "_head_revision", lambda: "0002_future")
+    monkeypatch.setattr(engine, "_known_revisions", lambda: {"0001", "0002_future"})
+    with pytest.raises(SchemaTooOld, match="Run `unstuck db upgrade`"):
+        open_store(db_url)
+
+
+def test_an_unreachable_server_gets_a_clear_message(open_store: Opener) -> None:
+    store = open_store("postgresql://127.0.0.1:1/nothing", check=False)
+    with pytest.raises(DatabaseUnreachable, match="cannot connect to PostgreSQL database"):
+        with store.read():
+            pass
+
+
+def test_a_missing_folder_gets_a_clear_message(open_store: Opener) -> None:
+    with pytest.raises(DatabaseUnreachable, match="folder .* does not exist"):
+        open_store("/no/such/folder/x.db")
+
+
+def test_time_goes_into_the_database_as_given(store: Store) -> None:
+    later = dataclasses.replace(globex(), created=NOW - timedelta(days=3, seconds=7))
+    with store.write() as tx:
+        tx.import_deals([later], NOW)
+    with store.read() as tx:
+        assert tx.deal("globex-crm").created == NOW - timedelta(days=3, seconds=7)
