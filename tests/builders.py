@@ -47,17 +47,34 @@ def acme() -> Deal:
         close_date_history=(CloseDateChange(date(2026, 9, 30), datetime(2026, 6, 1)),),
         stakeholders=(
             Stakeholder(
-                "alice", "Alice Park", "alice@acme.example", "IT Manager",
-                (Role.EVALUATION, Role.END_USER), Stance.SUPPORTIVE, Authority.LOW,
-            ),  # fmt: skip
+                "alice",
+                "Alice Park",
+                "alice@acme.example",
+                "IT Manager",
+                (Role.EVALUATION, Role.END_USER),
+                Stance.SUPPORTIVE,
+                Authority.LOW,
+            ),
             Stakeholder("dana", "Dana Cho", roles=(Role.APPROVAL,), stance=Stance.RESISTANT),
         ),
         answers=(Answer("budget", "approved for Q4", datetime(2026, 7, 2), "alice"),),
         touches=(
-            Touch(datetime(2026, 9, 12, 10), Direction.OUTBOUND, Channel.EMAIL, ("alice",),
-                  TouchKind.PROPOSAL_SENT, "Sent proposal v2."),  # fmt: skip
-            Touch(datetime(2026, 9, 20, 15, 30), Direction.INBOUND, Channel.CALL, ("alice",),
-                  None, "Alice: still thinking about it, boss not convinced."),  # fmt: skip
+            Touch(
+                datetime(2026, 9, 12, 10),
+                Direction.OUTBOUND,
+                Channel.EMAIL,
+                ("alice",),
+                TouchKind.PROPOSAL_SENT,
+                "Sent proposal v2.",
+            ),
+            Touch(
+                datetime(2026, 9, 20, 15, 30),
+                Direction.INBOUND,
+                Channel.CALL,
+                ("alice",),
+                None,
+                "Alice: still thinking about it, boss not convinced.",
+            ),
             Touch(datetime(2026, 10, 1), Direction.OUTBOUND, Channel.EMAIL, ("alice",)),
             Touch(datetime(2026, 10, 15), Direction.OUTBOUND, Channel.CALL, ("alice",)),
         ),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from tests.builders import acme, globex
 from typer.testing import CliRunner
 
-from tests.builders import acme, globex
 from unstuck.cli import app
 from unstuck.document import to_document
-from zoneinfo import ZoneInfo
 
 AS_OF = "2026-11-20"
 
@@ -48,7 +48,12 @@ def test_import_reports_what_it_did_and_reimport_changes_nothing(cli: Cli, tmp_p
     doc.write_text(json.dumps(to_document([acme(), globex()], ZoneInfo("UTC"))))
     assert "2 new, 0 updated, 0 unchanged" in cli("import", str(doc))
     assert "0 new, 0 updated, 2 unchanged" in cli("import", str(doc))
-    assert cli.json("import", str(doc)) == {"dry_run": False, "created": 0, "updated": 0, "unchanged": 2}
+    assert cli.json("import", str(doc)) == {
+        "dry_run": False,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+    }
 
 
 def test_a_dry_run_shows_the_changes_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
@@ -58,7 +63,9 @@ def test_a_dry_run_shows_the_changes_and_writes_nothing(cli: Cli, tmp_path: Path
     assert cli.json("deals", "--status", "all") == []
 
 
-def test_a_bad_document_lists_every_problem_writes_nothing_and_exits_2(cli: Cli, tmp_path: Path) -> None:
+def test_a_bad_document_lists_every_problem_writes_nothing_and_exits_2(
+    cli: Cli, tmp_path: Path
+) -> None:
     good = to_document([acme(), globex()], ZoneInfo("UTC"))
     good["deals"][1]["touches"][0]["at"] = "31/31/2026"
     good["deals"][1]["value"] = -3
@@ -102,34 +109,100 @@ def test_deals_filter_by_owner_stage_and_status(loaded: Cli) -> None:
         (["deals", "--sort", "colour"], "--sort 'colour': use one of id, value"),
         (["deals", "--status", "maybe"], "--status 'maybe': use open, won, lost"),
         (["deal", "nope"], "no deal with id 'nope'"),
-        (["log", "acme-fleet", "--direction", "up", "--channel", "call"], "--direction 'up': use one of outbound, inbound"),
-        (["log", "acme-fleet", "--direction", "inbound", "--channel", "call", "--with", "zed"], "--with 'zed': no such stakeholder on acme-fleet (known: alice, dana)"),
+        (
+            ["log", "acme-fleet", "--direction", "up", "--channel", "call"],
+            "--direction 'up': use one of outbound, inbound",
+        ),
+        (
+            ["log", "acme-fleet", "--direction", "inbound", "--channel", "call", "--with", "zed"],
+            "--with 'zed': no such stakeholder on acme-fleet (known: alice, dana)",
+        ),
         (["close", "acme-fleet", "--lost"], "--lost needs --reason"),
         (["close", "acme-fleet", "--nurture"], "--nurture needs --revisit-on"),
         (["close", "acme-fleet", "--won", "--lost"], "give exactly one of"),
         (["stage", "acme-fleet", "proposal"], "acme-fleet is already in proposal"),
-        (["stakeholder", "acme-fleet", "zoe", "--role", "boss"], "--role 'boss': use one of evaluation"),
+        (
+            ["stakeholder", "acme-fleet", "zoe", "--role", "boss"],
+            "--role 'boss': use one of evaluation",
+        ),
         (["add-deal", "acme-fleet"], "a deal with id 'acme-fleet' exists"),
-        (["answer", "acme-fleet", "budget", "yes", "--stakeholder", "ghost"], "--stakeholder 'ghost': no such person"),
+        (
+            ["answer", "acme-fleet", "budget", "yes", "--stakeholder", "ghost"],
+            "--stakeholder 'ghost': no such person",
+        ),
     ],
-)  # fmt: skip
-def test_user_errors_are_one_clear_line_and_exit_2(loaded: Cli, args: list[str], message: str) -> None:
+)
+def test_user_errors_are_one_clear_line_and_exit_2(
+    loaded: Cli, args: list[str], message: str
+) -> None:
     err = loaded(*args, code=2)
     assert message in err
     assert "Traceback" not in err
 
 
 def test_a_deal_can_be_worked_from_the_command_line(loaded: Cli) -> None:
-    loaded("add-deal", "initech", "--name", "Initech printers", "--account", "Initech",
-           "--account-type", "one_off", "--owner", "sam@example.com", "--value", "9000",
-           "--expected-close", "2027-01-31")  # fmt: skip
-    loaded("stakeholder", "initech", "peter", "--name", "Peter Gibbons", "--role", "evaluation",
-           "--role", "end_user", "--stance", "supportive", "--authority", "low")  # fmt: skip
+    loaded(
+        "add-deal",
+        "initech",
+        "--name",
+        "Initech printers",
+        "--account",
+        "Initech",
+        "--account-type",
+        "one_off",
+        "--owner",
+        "sam@example.com",
+        "--value",
+        "9000",
+        "--expected-close",
+        "2027-01-31",
+    )
+    loaded(
+        "stakeholder",
+        "initech",
+        "peter",
+        "--name",
+        "Peter Gibbons",
+        "--role",
+        "evaluation",
+        "--role",
+        "end_user",
+        "--stance",
+        "supportive",
+        "--authority",
+        "low",
+    )
     loaded("stakeholder", "initech", "peter", "--stance", "resistant")
-    loaded("log", "initech", "--direction", "outbound", "--channel", "email", "--with", "peter",
-           "--kind", "proposal_sent", "--at", "2026-11-02T09:00", "--summary", "Sent the quote.")  # fmt: skip
-    loaded("log", "initech", "--direction", "inbound", "--channel", "call", "--with", "peter",
-           "--at", "2026-11-03T10:00", "--summary", "Peter: need to check with my boss.")  # fmt: skip
+    loaded(
+        "log",
+        "initech",
+        "--direction",
+        "outbound",
+        "--channel",
+        "email",
+        "--with",
+        "peter",
+        "--kind",
+        "proposal_sent",
+        "--at",
+        "2026-11-02T09:00",
+        "--summary",
+        "Sent the quote.",
+    )
+    loaded(
+        "log",
+        "initech",
+        "--direction",
+        "inbound",
+        "--channel",
+        "call",
+        "--with",
+        "peter",
+        "--at",
+        "2026-11-03T10:00",
+        "--summary",
+        "Peter: need to check with my boss.",
+    )
     loaded("answer", "initech", "budget", "Only after January", "--stakeholder", "peter")
     loaded("why", "initech", "Printers jam every morning before the shift starts.")
     loaded("stage", "initech", "qualified", "--at", "2026-11-04")
@@ -151,7 +224,15 @@ def test_a_deal_can_be_worked_from_the_command_line(loaded: Cli) -> None:
 
 def test_closing_a_deal_records_the_outcome(loaded: Cli) -> None:
     loaded("close", "globex-crm", "--lost", "--reason", "chose a competitor")
-    loaded("close", "acme-fleet", "--nurture", "--revisit-on", "2027-03-01", "--reason", "budget frozen")
+    loaded(
+        "close",
+        "acme-fleet",
+        "--nurture",
+        "--revisit-on",
+        "2027-03-01",
+        "--reason",
+        "budget frozen",
+    )
     assert loaded.json("deals") == []
     closed = {r["id"]: r for r in loaded.json("deals", "--status", "all")}
     assert closed["globex-crm"]["status"] == "lost"
@@ -170,11 +251,16 @@ def test_export_reimports_to_the_same_pipeline(loaded: Cli, tmp_path: Path, db_u
     assert [json.loads(line)["id"] for line in lines] == ["acme-fleet", "globex-crm"]
 
 
-def test_config_show_names_every_setting_and_its_source(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_config_show_names_every_setting_and_its_source(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     (tmp_path / "unstuck.toml").write_text("[thresholds]\nquiet_days = 21\n")
     monkeypatch.setenv("UNSTUCK_TIMEZONE", "Europe/Paris")
     shown = cli.json("config", "show")
-    assert shown["thresholds.quiet_days"] == {"value": 21.0, "source": str(tmp_path / "unstuck.toml")}
+    assert shown["thresholds.quiet_days"] == {
+        "value": 21.0,
+        "source": str(tmp_path / "unstuck.toml"),
+    }
     assert shown["timezone"] == {"value": "Europe/Paris", "source": "UNSTUCK_TIMEZONE"}
     assert shown["thresholds.stage_factor"]["source"] == "default"
 

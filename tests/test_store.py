@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
-
 from tests.builders import NOW, acme, globex
+
 from unstuck.domain import (
     Answer,
     Channel,
@@ -54,7 +54,9 @@ def test_reimport_updates_fields_and_unites_histories(store: Store) -> None:
     with store.write() as tx:
         tx.import_deals([acme()], NOW)
         tx.log_touch("acme-fleet", Touch(datetime(2026, 11, 1), Direction.INBOUND, Channel.CALL))
-    newer = dataclasses.replace(acme(), stage="negotiation", value=50000.0, touches=acme().touches[:1])
+    newer = dataclasses.replace(
+        acme(), stage="negotiation", value=50000.0, touches=acme().touches[:1]
+    )
     with store.write() as tx:
         result = tx.import_deals([newer], NOW)
     assert result.updated == ["acme-fleet"]
@@ -81,9 +83,9 @@ def test_an_error_half_way_rolls_everything_back(store: Store) -> None:
 
 
 def test_an_unknown_deal_says_how_to_find_the_ids(store: Store) -> None:
-    with pytest.raises(NotFound, match="no deal with id 'nope'. `unstuck deals` lists the ids."):
-        with store.read() as tx:
-            tx.deal("nope")
+    hint = r"no deal with id 'nope'\. `unstuck deals` lists the ids\."
+    with pytest.raises(NotFound, match=hint), store.read() as tx:
+        tx.deal("nope")
 
 
 def stored_summary(store: Store, deal_id: str) -> dict[str, object]:
@@ -137,14 +139,24 @@ moments = st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31)).map(
 def histories(draw: st.DrawFn) -> Deal:
     touches = draw(
         st.lists(
-            st.builds(Touch, moments, st.sampled_from(Direction), st.sampled_from(Channel),
-                      summary=st.sampled_from(["a", "b", "c"])),  # fmt: skip
+            st.builds(
+                Touch,
+                moments,
+                st.sampled_from(Direction),
+                st.sampled_from(Channel),
+                summary=st.sampled_from(["a", "b", "c"]),
+            ),
             max_size=8,
         )
     )
-    stages = draw(st.lists(st.builds(StageChange, st.sampled_from(["lead", "proposal"]), moments), max_size=4))
+    stages = draw(
+        st.lists(st.builds(StageChange, st.sampled_from(["lead", "proposal"]), moments), max_size=4)
+    )
     closes = draw(
-        st.lists(st.builds(CloseDateChange, st.dates(date(2026, 1, 1), date(2027, 6, 1)), moments), max_size=4)
+        st.lists(
+            st.builds(CloseDateChange, st.dates(date(2026, 1, 1), date(2027, 6, 1)), moments),
+            max_size=4,
+        )
     )
     return Deal(
         id=draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
@@ -158,7 +170,9 @@ def histories(draw: st.DrawFn) -> Deal:
     ).canonical()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(histories(), max_size=4, unique_by=lambda d: d.id))
 def test_the_sql_rebuild_matches_the_pure_summary(store: Store, deals: list[Deal]) -> None:
     with store.write() as tx:
@@ -181,7 +195,9 @@ def test_an_empty_database_is_created_on_first_use(db_url: str, open_store: Open
         assert tx.count_deals() == 0
 
 
-def test_a_database_from_a_newer_version_is_refused_untouched(db_url: str, open_store: Opener) -> None:
+def test_a_database_from_a_newer_version_is_refused_untouched(
+    db_url: str, open_store: Opener
+) -> None:
     open_store(db_url)
     raw = open_store(db_url, check=False)
     with raw.write() as tx:
@@ -191,7 +207,10 @@ def test_a_database_from_a_newer_version_is_refused_untouched(db_url: str, open_
     with pytest.raises(SchemaTooNew):
         raw.upgrade()
     with raw.read() as tx:
-        assert tx.conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+        assert (
+            tx.conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == "9999_future"
+        )
 
 
 def test_a_database_without_our_tables_is_not_touched(db_url: str, open_store: Opener) -> None:
@@ -202,7 +221,9 @@ def test_a_database_without_our_tables_is_not_touched(db_url: str, open_store: O
         open_store(db_url)
 
 
-def test_a_schema_behind_the_head_asks_for_db_upgrade(db_url: str, open_store: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_schema_behind_the_head_asks_for_db_upgrade(
+    db_url: str, open_store: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from unstuck.store import engine
 
     open_store(db_url)
@@ -214,13 +235,15 @@ def test_a_schema_behind_the_head_asks_for_db_upgrade(db_url: str, open_store: O
 
 def test_an_unreachable_server_gets_a_clear_message(open_store: Opener) -> None:
     store = open_store("postgresql://127.0.0.1:1/nothing", check=False)
-    with pytest.raises(DatabaseUnreachable, match="cannot connect to PostgreSQL database"):
-        with store.read():
-            pass
+    with (
+        pytest.raises(DatabaseUnreachable, match="cannot connect to PostgreSQL database"),
+        store.read(),
+    ):
+        pass
 
 
 def test_a_missing_folder_gets_a_clear_message(open_store: Opener) -> None:
-    with pytest.raises(DatabaseUnreachable, match="folder .* does not exist"):
+    with pytest.raises(DatabaseUnreachable, match=r"folder .* does not exist"):
         open_store("/no/such/folder/x.db")
 
 

@@ -43,11 +43,28 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 _DEAL_KEYS = {
-    "id", "name", "account", "account_type", "owner", "stage", "status", "value",
-    "currency", "created", "expected_close", "why", "fields", "stage_history",
-    "close_date_history", "stakeholders", "answers", "touches", "lost_reason",
-    "revisit_on", "decisions",
-}  # fmt: skip
+    "id",
+    "name",
+    "account",
+    "account_type",
+    "owner",
+    "stage",
+    "status",
+    "value",
+    "currency",
+    "created",
+    "expected_close",
+    "why",
+    "fields",
+    "stage_history",
+    "close_date_history",
+    "stakeholders",
+    "answers",
+    "touches",
+    "lost_reason",
+    "revisit_on",
+    "decisions",
+}
 _TOP_KEYS = {"format", "as_of", "qualification", "deals", "timezone"}
 
 
@@ -180,8 +197,9 @@ class _Reader:
     # -- the parts of a deal ------------------------------------------------------------
 
     def stakeholder(self, obj: dict[str, Any], path: str) -> Stakeholder | None:
-        self.keys(obj, {"id", "name", "email", "title", "roles", "stance", "authority",
-                        "faction"}, path)  # fmt: skip
+        self.keys(
+            obj, {"id", "name", "email", "title", "roles", "stance", "authority", "faction"}, path
+        )
         ident = self.text(obj, "id", path, required=True)
         name = self.text(obj, "name", path) or ident
         roles: list[Role] = []
@@ -295,7 +313,9 @@ class _Reader:
         ids = {s.id for s in stakeholders}
         raw_people = obj.get("stakeholders") or []
         if isinstance(raw_people, list):
-            ids |= {p["id"] for p in raw_people if isinstance(p, dict) and isinstance(p.get("id"), str)}
+            ids |= {
+                p["id"] for p in raw_people if isinstance(p, dict) and isinstance(p.get("id"), str)
+            }
         touches = [t for p, o in self.items(obj, "touches", path) if (t := self.touch(o, p, ids))]
         answers = [a for p, o in self.items(obj, "answers", path) if (a := self.answer(o, p, ids))]
         stages = self.history(obj, "stage_history", path, self.stage_change)
@@ -310,18 +330,28 @@ class _Reader:
         if len(self.problems) > start or ident is None or stage is None or created is None:
             return None
         return Deal(
-            id=ident, name=name or ident, stage=stage, created=created, status=status,
-            account=self.text(obj, "account", path), account_type=account_type,
-            owner=self.text(obj, "owner", path), value=value,
-            currency=self.text(obj, "currency", path), expected_close=expected_close,
-            why=self.text(obj, "why", path), fields=self.fields(obj, path),
+            id=ident,
+            name=name or ident,
+            stage=stage,
+            created=created,
+            status=status,
+            account=self.text(obj, "account", path),
+            account_type=account_type,
+            owner=self.text(obj, "owner", path),
+            value=value,
+            currency=self.text(obj, "currency", path),
+            expected_close=expected_close,
+            why=self.text(obj, "why", path),
+            fields=self.fields(obj, path),
             stage_history=tuple(sorted(stages, key=lambda c: c.at)),
             close_date_history=tuple(sorted(closes, key=lambda c: c.at)),
-            stakeholders=tuple(stakeholders), answers=tuple(sorted(answers, key=_answer_key)),
+            stakeholders=tuple(stakeholders),
+            answers=tuple(sorted(answers, key=_answer_key)),
             touches=tuple(sorted(touches, key=touch_key)),
-            lost_reason=self.text(obj, "lost_reason", path), revisit_on=revisit_on,
+            lost_reason=self.text(obj, "lost_reason", path),
+            revisit_on=revisit_on,
             decisions=tuple(sorted(decisions, key=lambda d: d.at)),
-        )  # fmt: skip
+        )
 
     def history(
         self,
@@ -372,7 +402,9 @@ def _load_json(text: str) -> tuple[Any, bool]:
     except json.JSONDecodeError as first:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) < 2:
-            raise InputError([f"not JSON: {first.msg} at line {first.lineno}, column {first.colno}"])
+            raise InputError(
+                [f"not JSON: {first.msg} at line {first.lineno}, column {first.colno}"]
+            ) from None
         deals = []
         problems = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -491,32 +523,50 @@ def deal_to_dict(deal: Deal, tz: ZoneInfo) -> dict[str, Any]:
         ],
         "stakeholders": [
             {
-                "id": s.id, "name": s.name, "email": s.email, "title": s.title,
-                "roles": [r.value for r in s.roles], "stance": s.stance.value,
-                "authority": s.authority.value, "faction": s.faction,
+                "id": s.id,
+                "name": s.name,
+                "email": s.email,
+                "title": s.title,
+                "roles": [r.value for r in s.roles],
+                "stance": s.stance.value,
+                "authority": s.authority.value,
+                "faction": s.faction,
             }
             for s in deal.stakeholders
         ],
         "answers": [
-            {"question": a.question, "stakeholder": a.stakeholder, "answer": a.answer,
-             "at": when(a.at)}
+            {
+                "question": a.question,
+                "stakeholder": a.stakeholder,
+                "answer": a.answer,
+                "at": when(a.at),
+            }
             for a in deal.answers
         ],
         "touches": [
-            {"at": when(t.at), "direction": t.direction.value, "channel": t.channel.value,
-             "with": list(t.with_), "kind": t.kind.value if t.kind else None,
-             "summary": t.summary}
+            {
+                "at": when(t.at),
+                "direction": t.direction.value,
+                "channel": t.channel.value,
+                "with": list(t.with_),
+                "kind": t.kind.value if t.kind else None,
+                "summary": t.summary,
+            }
             for t in deal.touches
         ],
         "lost_reason": deal.lost_reason,
         "revisit_on": day(deal.revisit_on),
-    }  # fmt: skip
+    }
     if deal.decisions:
         out["decisions"] = [
-            {"decision": d.decision.value, "reason": d.reason, "at": when(d.at),
-             "decided_by": d.decided_by}
+            {
+                "decision": d.decision.value,
+                "reason": d.reason,
+                "at": when(d.at),
+                "decided_by": d.decided_by,
+            }
             for d in deal.decisions
-        ]  # fmt: skip
+        ]
     return out
 
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from unstuck.config import Config, default_db_path
-from unstuck.domain import Deal, Pipeline, Status
 from unstuck.document import to_document
+from unstuck.domain import Deal, Pipeline, Status
 from unstuck.store import Store
 from unstuck.store.write import ImportResult
 

@@ -68,8 +68,12 @@ def config_show(json: JsonOption = False) -> None:
     with user_errors():
         cfg = config()
         if json:
-            print_json({s.name: {"value": cfg.get(s.name), "source": cfg.sources[s.name]}
-                        for s in SETTINGS})  # fmt: skip
+            print_json(
+                {
+                    s.name: {"value": cfg.get(s.name), "source": cfg.sources[s.name]}
+                    for s in SETTINGS
+                }
+            )
             return
         table = Table(header_style="bold")
         for col in ("Setting", "Value", "From", "Environment variable"):
@@ -96,18 +100,43 @@ def register(app: typer.Typer) -> None:
         """Create the database (or bring it up to date) and say where it is."""
         with user_errors():
             app_ = open_app(db)
-            before, after = app_.store.upgrade()
+            _, after = app_.store.upgrade()
             console.print(f"Ready: {app_.store.description} (schema {after}).")
 
     @app.command("import")
     def import_cmd(
         files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to import.")],
-        format: Annotated[str, typer.Option("--format", help="auto, unstuck, hubspot, salesforce, pipedrive, zoho or csv.")] = "auto",
-        mapping: Annotated[Path | None, typer.Option(help="Column mapping for a generic CSV/XLSX (see docs/import.md).")] = None,
-        write_mapping: Annotated[Path | None, typer.Option("--write-mapping", help="Write a starting mapping guessed from the headers to this file, and stop.")] = None,
-        date_format: Annotated[str | None, typer.Option(help="Date format when the file's dates are ambiguous, e.g. %d/%m/%Y.")] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
-        skip_bad_rows: Annotated[Path | None, typer.Option("--skip-bad-rows", help="Import the good rows and write the rejected ones to this file.")] = None,
+        format: Annotated[
+            str,
+            typer.Option(
+                "--format", help="auto, unstuck, hubspot, salesforce, pipedrive, zoho or csv."
+            ),
+        ] = "auto",
+        mapping: Annotated[
+            Path | None,
+            typer.Option(help="Column mapping for a generic CSV/XLSX (see docs/import.md)."),
+        ] = None,
+        write_mapping: Annotated[
+            Path | None,
+            typer.Option(
+                "--write-mapping",
+                help="Write a starting mapping guessed from the headers to this file, and stop.",
+            ),
+        ] = None,
+        date_format: Annotated[
+            str | None,
+            typer.Option(help="Date format when the file's dates are ambiguous, e.g. %d/%m/%Y."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        ] = False,
+        skip_bad_rows: Annotated[
+            Path | None,
+            typer.Option(
+                "--skip-bad-rows",
+                help="Import the good rows and write the rejected ones to this file.",
+            ),
+        ] = None,
         db: DbOption = None,
         json: JsonOption = False,
     ) -> None:
@@ -115,8 +144,9 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             app_ = open_app(db)
             now = now_from(None, app_.tz)
-            pipeline, note = _read_pipeline(app_, files, format, mapping, write_mapping,
-                                            date_format, skip_bad_rows)  # fmt: skip
+            pipeline, note = _read_pipeline(
+                app_, files, format, mapping, write_mapping, date_format, skip_bad_rows
+            )
             if pipeline is None:
                 return
             if note:
@@ -136,7 +166,14 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export_cmd(
         format: Annotated[str, typer.Option("--format", help="json, jsonl, csv or xlsx.")] = "json",
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output; required for xlsx).")] = None,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="File to write (default: standard output; required for xlsx).",
+            ),
+        ] = None,
         db: DbOption = None,
         as_of: AsOfOption = None,
     ) -> None:
@@ -203,16 +240,22 @@ def _read_crm(
         raise UsageError("CRM imports are not available in this build") from None
     if write_mapping is not None:
         importers.write_mapping(files, write_mapping)
-        console.print(f"Wrote a starting mapping to {write_mapping}; edit it, then import with --mapping.")
+        console.print(
+            f"Wrote a starting mapping to {write_mapping}; edit it, then import with --mapping."
+        )
         return None, None
     from rich.progress import Progress
 
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task("Reading", total=None)
         batch = importers.read_files(
-            files, format=format, mapping=mapping, date_format=date_format, tz=app_.tz,
+            files,
+            format=format,
+            mapping=mapping,
+            date_format=date_format,
+            tz=app_.tz,
             progress=lambda done: progress.update(task, completed=done),
-        )  # fmt: skip
+        )
     if batch.rejects and skip_bad_rows is None:
         problems = [str(r) for r in batch.rejects]
         problems.append(

@@ -83,42 +83,53 @@ def sort_rows(rows: list[DealRow], sort: str, stage_order: list[str]) -> list[De
 def deals_table(rows: list[DealRow], now: datetime, title: str) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
     for name, justify in [
-        ("Deal", "left"), ("Account", "left"), ("Stage", "left"), ("Value", "right"),
-        ("Owner", "left"), ("Last reply", "right"), ("Unanswered", "right"),
-        ("In stage", "right"), ("Close", "left"),
-    ]:  # fmt: skip
+        ("Deal", "left"),
+        ("Account", "left"),
+        ("Stage", "left"),
+        ("Value", "right"),
+        ("Owner", "left"),
+        ("Last reply", "right"),
+        ("Unanswered", "right"),
+        ("In stage", "right"),
+        ("Close", "left"),
+    ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         reply = days(now, r.last_inbound_at)
         reply_text = f"{reply} d" if reply is not None else "never"
-        if reply is not None and reply >= 28 or reply is None and r.outbound_since_inbound:
+        if (reply is not None and reply >= 28) or (reply is None and r.outbound_since_inbound):
             reply_text = f"[red]{reply_text}[/]"
         close = r.expected_close.isoformat() if r.expected_close else "—"
         if r.expected_close and r.expected_close < now.date() and r.status is Status.OPEN:
             close = f"[red]{close}[/]"
         table.add_row(
             f"{r.id}\n[dim]{r.name}[/]" if r.name != r.id else r.id,
-            r.account or "—", r.stage if r.status is Status.OPEN else f"{r.stage} ({r.status})",
-            money(r.value, r.currency), r.owner or "—", reply_text,
-            str(r.outbound_since_inbound), f"{days(now, r.stage_entered_at)} d", close,
-        )  # fmt: skip
+            r.account or "—",
+            r.stage if r.status is Status.OPEN else f"{r.stage} ({r.status})",
+            money(r.value, r.currency),
+            r.owner or "—",
+            reply_text,
+            str(r.outbound_since_inbound),
+            f"{days(now, r.stage_entered_at)} d",
+            close,
+        )
     return table
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
+def register(app: typer.Typer) -> None:
     @app.command("deals")
     def deals_cmd(
         db: DbOption = None,
         owner: OwnerOption = None,
         stage: Annotated[str | None, typer.Option(help="Only deals in this stage.")] = None,
-        status: Annotated[
-            str, typer.Option(help="open, won, lost, nurture or all.")
-        ] = "open",
-        sort: Annotated[str, typer.Option(help="id, value, silence, stage-age, stage, owner or close.")] = "stage",
+        status: Annotated[str, typer.Option(help="open, won, lost, nurture or all.")] = "open",
+        sort: Annotated[
+            str, typer.Option(help="id, value, silence, stage-age, stage, owner or close.")
+        ] = "stage",
         as_of: AsOfOption = None,
         json: JsonOption = False,
     ) -> None:
-        """List deals with stage, value, owner, days since the prospect last answered and days in stage."""
+        """List deals: stage, value, owner, days since the last reply, days in stage."""
         with user_errors():
             if sort not in SORTS:
                 raise UsageError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -160,15 +171,21 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     def add_deal_cmd(
         deal_id: Annotated[str, typer.Argument(metavar="DEAL", help="A new, unique id.")],
         name: Annotated[str | None, typer.Option(help="Deal name (default: the id).")] = None,
-        stage: Annotated[str | None, typer.Option(help="Stage (default: the first configured stage).")] = None,
+        stage: Annotated[
+            str | None, typer.Option(help="Stage (default: the first configured stage).")
+        ] = None,
         account: Annotated[str | None, typer.Option(help="The customer's company.")] = None,
         account_type: Annotated[str | None, typer.Option(help="long_term or one_off.")] = None,
         owner: Annotated[str | None, typer.Option(help="Who owns the deal.")] = None,
         value: Annotated[float | None, typer.Option(min=0, help="Deal value.")] = None,
         currency: Annotated[str | None, typer.Option(help="Currency code, e.g. EUR.")] = None,
         expected_close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
-        why: Annotated[str | None, typer.Option(help="Why the customer is looking, in their words.")] = None,
-        created: Annotated[str | None, typer.Option(help="When the deal was created (default: now).")] = None,
+        why: Annotated[
+            str | None, typer.Option(help="Why the customer is looking, in their words.")
+        ] = None,
+        created: Annotated[
+            str | None, typer.Option(help="When the deal was created (default: now).")
+        ] = None,
         db: DbOption = None,
     ) -> None:
         """Create a deal."""
@@ -178,12 +195,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
             at = when_from("--created", created, app_.tz, now)
             first = stage or app_.stage_order()[0]
             deal = Deal(
-                id=deal_id, name=name or deal_id, stage=first, created=at, account=account,
-                account_type=_enum(AccountType, account_type, "--account-type"), owner=owner,
-                value=value, currency=currency, why=why,
+                id=deal_id,
+                name=name or deal_id,
+                stage=first,
+                created=at,
+                account=account,
+                account_type=_enum(AccountType, account_type, "--account-type"),
+                owner=owner,
+                value=value,
+                currency=currency,
+                why=why,
                 expected_close=day_from("--expected-close", expected_close),
                 stage_history=(StageChange(first, at),),
-            )  # fmt: skip
+            )
             with app_.store.write() as tx:
                 if tx.has_deal(deal_id):
                     raise ConflictError(f"a deal with id {deal_id!r} exists; pick another id")
@@ -193,11 +217,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     @app.command("log")
     def log_cmd(
         deal_id: Annotated[str, typer.Argument(metavar="DEAL")],
-        direction: Annotated[str, typer.Option(help="inbound (from the prospect) or outbound (from you).")],
-        channel: Annotated[str, typer.Option(help="call, voicemail, email, meeting, visit, message or other.")],
+        direction: Annotated[
+            str, typer.Option(help="inbound (from the prospect) or outbound (from you).")
+        ],
+        channel: Annotated[
+            str, typer.Option(help="call, voicemail, email, meeting, visit, message or other.")
+        ],
         summary: Annotated[str, typer.Option(help="What was said, in a sentence or two.")] = "",
-        with_: Annotated[list[str] | None, typer.Option("--with", help="Stakeholder id (repeat for several).")] = None,
-        kind: Annotated[str | None, typer.Option(help="proposal_sent, info_request, meeting_request, discount, scope_added, commitment_asked, commitment_given, commitment_declined, final_call or other.")] = None,
+        with_: Annotated[
+            list[str] | None, typer.Option("--with", help="Stakeholder id (repeat for several).")
+        ] = None,
+        kind: Annotated[
+            str | None,
+            typer.Option(help="What it was: " + ", ".join(TouchKind) + "."),
+        ] = None,
         at: Annotated[str | None, typer.Option(help="When it happened (default: now).")] = None,
         db: DbOption = None,
     ) -> None:
@@ -219,11 +252,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
                     if deal.stakeholder(person) is None:
                         known = ", ".join(s.id for s in deal.stakeholders) or "none yet"
                         raise UsageError(
-                            f"--with {person!r}: no such stakeholder on {deal_id} (known: {known}). "
-                            f"Add them with `unstuck stakeholder {deal_id} {person} --name ...`."
+                            f"--with {person!r}: no such stakeholder on {deal_id} "
+                            f"(known: {known}). Add them with `unstuck stakeholder {deal_id} {person} --name ...`."
                         )
                 tx.log_touch(deal_id, touch)
-            console.print(f"Logged {touch.direction} {touch.channel} on {deal_id} at {moment:%Y-%m-%d %H:%M}.")
+            console.print(
+                f"Logged {touch.direction} {touch.channel} on {deal_id} at {moment:%Y-%m-%d %H:%M}."
+            )
 
     @app.command("stakeholder")
     def stakeholder_cmd(
@@ -232,10 +267,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
         name: Annotated[str | None, typer.Option(help="Full name.")] = None,
         email: Annotated[str | None, typer.Option()] = None,
         title: Annotated[str | None, typer.Option(help="Job title.")] = None,
-        role: Annotated[list[str] | None, typer.Option("--role", help="Buying role (repeat): evaluation, selection, approval, purchasing, decision_maker, problem_owner, end_user, champion, gatekeeper, outsider, insider.")] = None,
-        stance: Annotated[str | None, typer.Option(help="supportive, neutral, resistant or unknown.")] = None,
+        role: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--role",
+                help="Buying role (repeat): " + ", ".join(Role) + ".",
+            ),
+        ] = None,
+        stance: Annotated[
+            str | None, typer.Option(help="supportive, neutral, resistant or unknown.")
+        ] = None,
         authority: Annotated[str | None, typer.Option(help="low, medium, high or unknown.")] = None,
-        faction: Annotated[str | None, typer.Option(help="Group they belong to at the prospect.")] = None,
+        faction: Annotated[
+            str | None, typer.Option(help="Group they belong to at the prospect.")
+        ] = None,
         db: DbOption = None,
     ) -> None:
         """Add a person to a deal, or update their roles, stance, authority or faction."""
@@ -244,16 +289,23 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
             with app_.store.write() as tx:
                 old = tx.deal(deal_id).stakeholder(person_id)
                 base = old or Stakeholder(person_id, name or person_id)
-                roles = base.roles if role is None else tuple(
-                    dict.fromkeys(_enum(Role, r, "--role") or Role.INSIDER for r in role)
+                roles = (
+                    base.roles
+                    if role is None
+                    else tuple(
+                        dict.fromkeys(_enum(Role, r, "--role") or Role.INSIDER for r in role)
+                    )
                 )
                 person = Stakeholder(
-                    id=person_id, name=name or base.name, email=email or base.email,
-                    title=title or base.title, roles=roles,
+                    id=person_id,
+                    name=name or base.name,
+                    email=email or base.email,
+                    title=title or base.title,
+                    roles=roles,
                     stance=_enum(Stance, stance, "--stance") or base.stance,
                     authority=_enum(Authority, authority, "--authority") or base.authority,
                     faction=faction if faction is not None else base.faction,
-                )  # fmt: skip
+                )
                 tx.upsert_stakeholder(deal_id, person)
             console.print(f"{'Updated' if old else 'Added'} {person.name} on {deal_id}.")
 
@@ -280,7 +332,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     @app.command("why")
     def why_cmd(
         deal_id: Annotated[str, typer.Argument(metavar="DEAL")],
-        text: Annotated[str, typer.Argument(metavar="WHY", help="Why they came looking: goal, problem, motivation, in their words.")],
+        text: Annotated[
+            str,
+            typer.Argument(
+                metavar="WHY",
+                help="Why they came looking: goal, problem, motivation, in their words.",
+            ),
+        ],
         db: DbOption = None,
     ) -> None:
         """Record the customer's why."""
@@ -331,17 +389,31 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
     def close_cmd(
         deal_id: Annotated[str, typer.Argument(metavar="DEAL")],
         won: Annotated[bool, typer.Option("--won", help="They bought.")] = False,
-        lost: Annotated[bool, typer.Option("--lost", help="It is not coming (give --reason).")] = False,
-        nurture: Annotated[bool, typer.Option("--nurture", help="Not now: park it until --revisit-on.")] = False,
+        lost: Annotated[
+            bool, typer.Option("--lost", help="It is not coming (give --reason).")
+        ] = False,
+        nurture: Annotated[
+            bool, typer.Option("--nurture", help="Not now: park it until --revisit-on.")
+        ] = False,
         reopen: Annotated[bool, typer.Option("--reopen", help="Open a closed deal again.")] = False,
         reason: Annotated[str | None, typer.Option(help="Why it was lost or parked.")] = None,
-        revisit_on: Annotated[str | None, typer.Option(help="When to check back on a parked deal.")] = None,
+        revisit_on: Annotated[
+            str | None, typer.Option(help="When to check back on a parked deal.")
+        ] = None,
         db: DbOption = None,
     ) -> None:
         """Close a deal as won, lost (with a reason) or nurture (with a revisit date)."""
         with user_errors():
-            chosen = [name for name, flag in
-                      [("won", won), ("lost", lost), ("nurture", nurture), ("open", reopen)] if flag]  # fmt: skip
+            chosen = [
+                name
+                for name, flag in [
+                    ("won", won),
+                    ("lost", lost),
+                    ("nurture", nurture),
+                    ("open", reopen),
+                ]
+                if flag
+            ]
             if len(chosen) != 1:
                 raise UsageError("give exactly one of --won, --lost, --nurture or --reopen")
             status = Status(chosen[0])
@@ -353,10 +425,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - a list of small commands
             app_ = open_app(db)
             with app_.store.write() as tx:
                 tx.update_deal(
-                    deal_id, now_from(None, app_.tz), status=status,
+                    deal_id,
+                    now_from(None, app_.tz),
+                    status=status,
                     lost_reason=reason if status in (Status.LOST, Status.NURTURE) else None,
                     revisit_on=revisit if status is Status.NURTURE else None,
-                )  # fmt: skip
+                )
             console.print(f"{deal_id} is now {status}.")
 
 
@@ -391,9 +465,10 @@ def show_deal(deal: Deal, now: datetime) -> None:
         f"Stage [bold]{deal.stage}[/] since {deal.stage_entered_at():%Y-%m-%d}"
         f" ({days(now, deal.stage_entered_at())} d) · status {deal.status.value}"
         f" · owner {deal.owner or '—'}",
-        f"Value {money(deal.value, deal.currency)} · expected close "
-        f"{deal.expected_close or '—'}",
-        f"Why: {deal.why}" if deal.why else "[yellow]Why: not recorded — ask why they came looking[/]",
+        f"Value {money(deal.value, deal.currency)} · expected close {deal.expected_close or '—'}",
+        f"Why: {deal.why}"
+        if deal.why
+        else "[yellow]Why: not recorded — ask why they came looking[/]",
     ]
     if deal.lost_reason:
         head.append(f"Reason: {deal.lost_reason}")
@@ -405,8 +480,15 @@ def show_deal(deal: Deal, now: datetime) -> None:
         people.add_column(col)
     for s in deal.stakeholders:
         stance = f"[red]{s.stance}[/]" if s.stance is Stance.RESISTANT else str(s.stance)
-        people.add_row(s.id, s.name, s.title or "", ", ".join(s.roles), stance,
-                       str(s.authority), s.faction or "")  # fmt: skip
+        people.add_row(
+            s.id,
+            s.name,
+            s.title or "",
+            ", ".join(s.roles),
+            stance,
+            str(s.authority),
+            s.faction or "",
+        )
     console.print(people if deal.stakeholders else "[yellow]No people recorded yet.[/]")
     if deal.answers:
         answers = Table(title="Qualification answers", title_justify="left", header_style="bold")
@@ -420,6 +502,12 @@ def show_deal(deal: Deal, now: datetime) -> None:
         touches.add_column(col)
     for x in deal.touches:
         arrow = "[green]← in[/]" if x.inbound else "→ out"
-        touches.add_row(f"{x.at:%Y-%m-%d %H:%M}", arrow, x.channel.value,
-                        x.kind.value if x.kind else "", ", ".join(x.with_), x.summary)  # fmt: skip
+        touches.add_row(
+            f"{x.at:%Y-%m-%d %H:%M}",
+            arrow,
+            x.channel.value,
+            x.kind.value if x.kind else "",
+            ", ".join(x.with_),
+            x.summary,
+        )
     console.print(touches if deal.touches else "No touches logged yet.")

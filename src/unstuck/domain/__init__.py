@@ -54,6 +54,7 @@ __all__ = [
     "Stakeholder",
     "Stance",
     "Status",
+    "Touch",
     "TouchKind",
     "close_date_pushes",
     "summarize",

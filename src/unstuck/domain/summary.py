@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
 from unstuck.domain.model import CloseDateChange, Deal
 from unstuck.domain.vocab import Direction
@@ -36,7 +37,7 @@ def close_date_pushes(history: tuple[CloseDateChange, ...], current: date | None
     days = [c.expected_close for c in ordered]
     if current is not None:
         days.append(current)
-    return sum(1 for before, after in zip(days, days[1:], strict=False) if after > before)
+    return sum(1 for before, after in pairwise(days) if after > before)
 
 
 def summarize(deal: Deal) -> DealSummary:

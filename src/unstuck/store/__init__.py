@@ -1,10 +1,10 @@
 """The one gateway to the database. Nothing outside this package imports SQLAlchemy.
 
-    store = Store.open("pipeline.db")          # or a postgresql:// URL
-    with store.write() as tx:                  # one transaction, BEGIN IMMEDIATE on SQLite
-        tx.import_deals(pipeline.deals, now)
-    with store.read() as tx:
-        deal = tx.deal("acme-fleet")
+store = Store.open("pipeline.db")          # or a postgresql:// URL
+with store.write() as tx:                  # one transaction, BEGIN IMMEDIATE on SQLite
+    tx.import_deals(pipeline.deals, now)
+with store.read() as tx:
+    deal = tx.deal("acme-fleet")
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from unstuck.domain import (
     Touch,
     summarize,
 )
-from unstuck.store import engine as _engine, rows, schema as t, summaries, write
+from unstuck.store import engine as _engine
+from unstuck.store import rows, summaries, write
+from unstuck.store import schema as t
 from unstuck.store.write import ImportResult
 
 
@@ -100,18 +102,27 @@ class Transaction:
         for r in self.conn.execute(query).mappings():
             out.append(
                 DealRow(
-                    id=r["id"], name=r["name"], account=r["account_name"], owner=r["owner"],
-                    stage=r["stage"], status=Status(r["status"]), value=r["value"],
-                    currency=r["currency"], created=r["created"],
-                    expected_close=r["expected_close"], last_inbound_at=r["last_inbound_at"],
+                    id=r["id"],
+                    name=r["name"],
+                    account=r["account_name"],
+                    owner=r["owner"],
+                    stage=r["stage"],
+                    status=Status(r["status"]),
+                    value=r["value"],
+                    currency=r["currency"],
+                    created=r["created"],
+                    expected_close=r["expected_close"],
+                    last_inbound_at=r["last_inbound_at"],
                     last_outbound_at=r["last_outbound_at"],
                     outbound_since_inbound=r["outbound_since_inbound"],
-                    touch_count=r["touch_count"], stage_entered_at=r["stage_entered_at"],
+                    touch_count=r["touch_count"],
+                    stage_entered_at=r["stage_entered_at"],
                     close_date_pushes=r["close_date_pushes"],
-                    stakeholder_count=r["stakeholder_count"], silent_since=r["silent_since"],
+                    stakeholder_count=r["stakeholder_count"],
+                    silent_since=r["silent_since"],
                     has_why=bool(r["why"]),
                 )
-            )  # fmt: skip
+            )
         return out
 
     @staticmethod
@@ -224,7 +235,9 @@ class Transaction:
                 # Keep the date being replaced, so the push is countable later.
                 row = {"expected_close": deal.expected_close, "at": deal.created}
                 write.insert_child(self.conn, deal_id, "close_date_changes", row)
-        write.insert_child(self.conn, deal_id, "close_date_changes", {"expected_close": day, "at": at})
+        write.insert_child(
+            self.conn, deal_id, "close_date_changes", {"expected_close": day, "at": at}
+        )
         write.update_deal(self.conn, deal_id, now, expected_close=day)
 
     def add_decision(self, deal_id: str, decision: Decision) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, RowMapping, Select, select
 
 from unstuck.domain import (
     AccountType,
@@ -30,6 +30,8 @@ from unstuck.domain import (
     TouchKind,
 )
 from unstuck.store import schema as t
+
+Row = RowMapping
 
 
 def fingerprint(*parts: object) -> str:
@@ -86,21 +88,41 @@ def child_rows(deal: Deal, deal_pk: int) -> dict[str, list[dict[str, Any]]]:
     """Every child row of a deal, keyed by table name."""
     return {
         "stakeholders": [
-            {"deal_pk": deal_pk, "id": s.id, "name": s.name, "email": s.email,
-             "title": s.title, "roles": ",".join(r.value for r in s.roles),
-             "stance": s.stance.value, "authority": s.authority.value, "faction": s.faction}
+            {
+                "deal_pk": deal_pk,
+                "id": s.id,
+                "name": s.name,
+                "email": s.email,
+                "title": s.title,
+                "roles": ",".join(r.value for r in s.roles),
+                "stance": s.stance.value,
+                "authority": s.authority.value,
+                "faction": s.faction,
+            }
             for s in deal.stakeholders
         ],
         "touches": [
-            {"deal_pk": deal_pk, "at": x.at, "direction": x.direction.value,
-             "channel": x.channel.value, "kind": x.kind.value if x.kind else None,
-             "participants": ",".join(x.with_), "summary": x.summary,
-             "fingerprint": touch_fingerprint(x)}
+            {
+                "deal_pk": deal_pk,
+                "at": x.at,
+                "direction": x.direction.value,
+                "channel": x.channel.value,
+                "kind": x.kind.value if x.kind else None,
+                "participants": ",".join(x.with_),
+                "summary": x.summary,
+                "fingerprint": touch_fingerprint(x),
+            }
             for x in deal.touches
         ],
         "answers": [
-            {"deal_pk": deal_pk, "question": a.question, "stakeholder": a.stakeholder,
-             "answer": a.answer, "at": a.at, "fingerprint": answer_fingerprint(a)}
+            {
+                "deal_pk": deal_pk,
+                "question": a.question,
+                "stakeholder": a.stakeholder,
+                "answer": a.answer,
+                "at": a.at,
+                "fingerprint": answer_fingerprint(a),
+            }
             for a in deal.answers
         ],
         "stage_changes": [
@@ -111,37 +133,52 @@ def child_rows(deal: Deal, deal_pk: int) -> dict[str, list[dict[str, Any]]]:
             for c in deal.close_date_history
         ],
         "decisions": [
-            {"deal_pk": deal_pk, "decision": d.decision.value, "reason": d.reason,
-             "decided_by": d.decided_by, "at": d.at}
+            {
+                "deal_pk": deal_pk,
+                "decision": d.decision.value,
+                "reason": d.reason,
+                "decided_by": d.decided_by,
+                "at": d.at,
+            }
             for d in deal.decisions
         ],
-    }  # fmt: skip
+    }
 
 
 # -- reading ----------------------------------------------------------------------------
 
 
-def _stakeholder(row: Mapping[str, Any]) -> Stakeholder:
+def _stakeholder(row: Row) -> Stakeholder:
     roles = tuple(Role(r) for r in row["roles"].split(",") if r)
     return Stakeholder(
-        row["id"], row["name"], row["email"], row["title"], roles,
-        Stance(row["stance"]), Authority(row["authority"]), row["faction"],
-    )  # fmt: skip
+        row["id"],
+        row["name"],
+        row["email"],
+        row["title"],
+        roles,
+        Stance(row["stance"]),
+        Authority(row["authority"]),
+        row["faction"],
+    )
 
 
-def _touch(row: Mapping[str, Any]) -> Touch:
+def _touch(row: Row) -> Touch:
     people = tuple(p for p in row["participants"].split(",") if p)
     kind = TouchKind(row["kind"]) if row["kind"] else None
     return Touch(
-        row["at"], Direction(row["direction"]), Channel(row["channel"]), people, kind,
+        row["at"],
+        Direction(row["direction"]),
+        Channel(row["channel"]),
+        people,
+        kind,
         row["summary"],
-    )  # fmt: skip
+    )
 
 
 def _children(
     conn: Connection, table: Any, deal_pks: Select[Any], order: Sequence[Any]
-) -> dict[int, list[Mapping[str, Any]]]:
-    grouped: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
     query = select(table).where(table.c.deal_pk.in_(deal_pks)).order_by(table.c.deal_pk, *order)
     for row in conn.execute(query).mappings():
         grouped[row["deal_pk"]].append(row)
@@ -155,13 +192,14 @@ def load_deals(conn: Connection, deal_query: Select[Any]) -> list[Deal]:
     """
     base = deal_query.subquery()
     pks = select(base.c.pk)
-    heads = conn.execute(
-        select(t.deals, t.accounts.c.name.label("account_name"), t.accounts.c.account_type)
-        .select_from(t.deals.outerjoin(t.accounts))
-        .where(t.deals.c.pk.in_(pks))
-        .order_by(t.deals.c.id)
-    ).mappings()
-    heads = list(heads)
+    heads = list(
+        conn.execute(
+            select(t.deals, t.accounts.c.name.label("account_name"), t.accounts.c.account_type)
+            .select_from(t.deals.outerjoin(t.accounts))
+            .where(t.deals.c.pk.in_(pks))
+            .order_by(t.deals.c.id)
+        ).mappings()
+    )
     if not heads:
         return []
     people = _children(conn, t.stakeholders, pks, [t.stakeholders.c.pk])
@@ -172,27 +210,33 @@ def load_deals(conn: Connection, deal_query: Select[Any]) -> list[Deal]:
         conn, t.close_date_changes, pks, [t.close_date_changes.c.at, t.close_date_changes.c.pk]
     )
     decided = _children(conn, t.decisions, pks, [t.decisions.c.at, t.decisions.c.pk])
-    return [
-        _deal(h, people, touches, answers, stages, closes, decided) for h in heads
-    ]
+    return [_deal(h, people, touches, answers, stages, closes, decided) for h in heads]
 
 
 def _deal(
-    h: Mapping[str, Any],
-    people: Mapping[int, list[Mapping[str, Any]]],
-    touches: Mapping[int, list[Mapping[str, Any]]],
-    answers: Mapping[int, list[Mapping[str, Any]]],
-    stages: Mapping[int, list[Mapping[str, Any]]],
-    closes: Mapping[int, list[Mapping[str, Any]]],
-    decided: Mapping[int, list[Mapping[str, Any]]],
+    h: Row,
+    people: Mapping[int, list[Row]],
+    touches: Mapping[int, list[Row]],
+    answers: Mapping[int, list[Row]],
+    stages: Mapping[int, list[Row]],
+    closes: Mapping[int, list[Row]],
+    decided: Mapping[int, list[Row]],
 ) -> Deal:
     pk = h["pk"]
     return Deal(
-        id=h["id"], name=h["name"], stage=h["stage"], created=h["created"],
-        status=Status(h["status"]), account=h["account_name"],
+        id=h["id"],
+        name=h["name"],
+        stage=h["stage"],
+        created=h["created"],
+        status=Status(h["status"]),
+        account=h["account_name"],
         account_type=AccountType(h["account_type"]) if h["account_type"] else None,
-        owner=h["owner"], value=h["value"], currency=h["currency"],
-        expected_close=h["expected_close"], why=h["why"], fields=dict(h["fields"] or {}),
+        owner=h["owner"],
+        value=h["value"],
+        currency=h["currency"],
+        expected_close=h["expected_close"],
+        why=h["why"],
+        fields=dict(h["fields"] or {}),
         stage_history=tuple(StageChange(r["stage"], r["at"]) for r in stages.get(pk, ())),
         close_date_history=tuple(
             CloseDateChange(r["expected_close"], r["at"]) for r in closes.get(pk, ())
@@ -203,12 +247,13 @@ def _deal(
             for r in answers.get(pk, ())
         ),
         touches=tuple(_touch(r) for r in touches.get(pk, ())),
-        lost_reason=h["lost_reason"], revisit_on=h["revisit_on"],
+        lost_reason=h["lost_reason"],
+        revisit_on=h["revisit_on"],
         decisions=tuple(
             Decision(DecisionKind(r["decision"]), r["reason"], r["at"], r["decided_by"])
             for r in decided.get(pk, ())
         ),
-    ).canonical()  # fmt: skip
+    ).canonical()
 
 
 def by_id(rows: Iterable[Deal]) -> dict[str, Deal]:

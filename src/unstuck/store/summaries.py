@@ -25,7 +25,10 @@ _EPOCH = datetime(1900, 1, 1)
 def _scalar(query: Any, outer: Any = None) -> ColumnElement[Any]:
     # Correlate explicitly: a subquery nested in another would otherwise pull in its own
     # copy of the outer table instead of referring to the row being updated.
-    return query.correlate(t.deals if outer is None else outer).scalar_subquery()
+    subquery: ColumnElement[Any] = query.correlate(
+        t.deals if outer is None else outer
+    ).scalar_subquery()
+    return subquery
 
 
 def _expressions() -> dict[str, ColumnElement[Any]]:

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from unstuck.domain import Deal, summarize
 from unstuck.errors import NotFound
-from unstuck.store import rows, schema as t, summaries
+from unstuck.store import rows, summaries
+from unstuck.store import schema as t
 
 
 @dataclass
@@ -57,8 +58,12 @@ def account_pks(conn: Connection, deals: Iterable[Deal]) -> dict[str, int]:
         conn.execute(insert(t.accounts), missing)
     for name, kind in wanted.items():
         if name in existing and kind and existing[name][1] != kind:
-            conn.execute(update(t.accounts).where(t.accounts.c.name == name).values(account_type=kind))
-    result = conn.execute(select(t.accounts.c.name, t.accounts.c.pk).where(t.accounts.c.name.in_(list(wanted))))
+            conn.execute(
+                update(t.accounts).where(t.accounts.c.name == name).values(account_type=kind)
+            )
+    result = conn.execute(
+        select(t.accounts.c.name, t.accounts.c.pk).where(t.accounts.c.name.in_(list(wanted)))
+    )
     return {name: int(pk) for name, pk in result}
 
 
@@ -124,7 +129,9 @@ def write_deals(
 def _create(conn: Connection, deal: Deal, accounts: dict[str, int], now: datetime) -> int:
     values = rows.deal_values(deal, accounts.get(deal.account or ""), now)
     values.update(rows.summary_values(summarize(deal)))
-    pk = int(conn.execute(insert(t.deals).values(**values)).inserted_primary_key[0])
+    inserted = conn.execute(insert(t.deals).values(**values)).inserted_primary_key
+    assert inserted is not None
+    pk = int(inserted[0])
     _insert_children(conn, deal, pk)
     return pk
 
@@ -160,4 +167,12 @@ def update_deal(conn: Connection, deal_id: str, now: datetime, **values: Any) ->
     return pk
 
 
-__all__ = ["ImportResult", "deal_pk", "insert_child", "merge", "save_deal", "update_deal", "write_deals"]
+__all__ = [
+    "ImportResult",
+    "deal_pk",
+    "insert_child",
+    "merge",
+    "save_deal",
+    "update_deal",
+    "write_deals",
+]
