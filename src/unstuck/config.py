@@ -62,8 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "qualification.framework",
         "bant",
-        "Qualification framework: bant, meddicc, or the name of a TOML file in "
-        "qualification.dir.",
+        "Qualification framework: bant, meddicc, or the name of a TOML file in qualification.dir.",
         "str",
     ),
     Setting(
@@ -357,10 +356,10 @@ def load_config(
         if not path.is_file():
             continue
         for name, raw in _flatten(_read_toml(path)).items():
-            setting = BY_NAME.get(name)
-            if setting is None:
+            if name not in BY_NAME:
                 known = ", ".join(sorted(BY_NAME))
                 raise ConfigError(f"{path}: unknown setting {name!r}. Known settings: {known}.")
+            setting = BY_NAME[name]
             config.values[name] = _coerce(setting, raw, str(path))
             config.sources[name] = str(path)
     for setting in SETTINGS:

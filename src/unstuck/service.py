@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from unstuck.config import Config, default_db_path
+from unstuck.diagnosis import Diagnosis, DiagnosisContext, build_context, diagnose
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.store import Store
@@ -62,6 +63,36 @@ class Unstuck:
         """Closed deals, the user's own history that norms and scores learn from."""
         with self.store.read() as tx:
             return tx.deals(status=(Status.WON, Status.LOST))
+
+    def diagnosis_context(self) -> DiagnosisContext:
+        """Norms learned from the closed deals, the framework and the playbook."""
+        return build_context(self.config, self.history())
+
+    def diagnose(
+        self, deal_id: str, now: datetime, context: DiagnosisContext | None = None
+    ) -> Diagnosis:
+        deal = self.deal(deal_id)
+        return diagnose(deal, now, context or self.diagnosis_context())
+
+    def stalled(
+        self,
+        now: datetime,
+        owner: str | None = None,
+        limit: int | None = None,
+        context: DiagnosisContext | None = None,
+        plays: bool = True,
+    ) -> tuple[list[tuple[Deal, Diagnosis]], int]:
+        """Open deals that are stalled as of ``now``, worst first, and how many were checked.
+
+        ``plays=False`` skips drafting the plays, for views that only list the deals.
+        """
+        context = context or self.diagnosis_context()
+        with self.store.read() as tx:
+            deals = tx.deals(status=Status.OPEN, owner=owner)
+        found = [(deal, diagnose(deal, now, context, plays=plays)) for deal in deals]
+        stuck = [(d, g) for d, g in found if g.stalled]
+        stuck.sort(key=lambda pair: (-pair[1].severity, -(pair[0].value or 0), pair[0].id))
+        return (stuck[:limit] if limit is not None else stuck), len(deals)
 
     def stage_order(self, seen: list[str] | None = None) -> list[str]:
         order = list(self.config.list_("pipeline.stages"))

@@ -19,7 +19,7 @@ from unstuck.document import parse_date, parse_datetime
 from unstuck.errors import UnstuckError, UsageError
 from unstuck.service import Unstuck
 
-console = Console(soft_wrap=True)
+console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[

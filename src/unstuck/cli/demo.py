@@ -45,4 +45,4 @@ def register(app: typer.Typer) -> None:
             rows = sort_rows(rows, "stage", app_.stage_order(sorted({r.stage for r in rows})))
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} open deals, {total:,.0f} in all, as of {now:%Y-%m-%d}"
-            console.print(deals_table(rows, now, title))
+            console.print(deals_table(rows, now, title, console.width))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from unstuck.cli.common import (
@@ -80,20 +81,30 @@ def sort_rows(rows: list[DealRow], sort: str, stage_order: list[str]) -> list[De
     return sorted(rows, key=keys[sort])
 
 
-def deals_table(rows: list[DealRow], now: datetime, title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for name, justify in [
-        ("Deal", "left"),
-        ("Account", "left"),
-        ("Stage", "left"),
-        ("Value", "right"),
-        ("Owner", "left"),
-        ("Last reply", "right"),
-        ("Unanswered", "right"),
-        ("In stage", "right"),
-        ("Close", "left"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+def short_owner(owner: str | None) -> str:
+    """The part of an e-mail address before the @: enough to tell a team apart."""
+    return owner.split("@", 1)[0] if owner else "—"
+
+
+def deals_table(rows: list[DealRow], now: datetime, title: str, width: int = 200) -> Table:
+    """The overview. Under 110 columns the account, unanswered and close columns drop out."""
+    wide = width >= 110
+    table = Table(
+        title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("Deal", no_wrap=True, overflow="ellipsis", max_width=28)
+    if wide:
+        table.add_column("Account", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("Stage", no_wrap=True, min_width=11)
+    table.add_column("Value", justify="right", no_wrap=True, min_width=8)
+    table.add_column("Owner", no_wrap=True, overflow="ellipsis", max_width=12, min_width=6)
+    table.add_column("Reply", justify="right", no_wrap=True, min_width=5)
+    if wide:
+        table.add_column("Unans.", justify="right", no_wrap=True)
+    table.add_column("In stage", justify="right", no_wrap=True, min_width=8)
+    if wide:
+        table.add_column("Close", no_wrap=True, min_width=10)
+    currencies = {r.currency for r in rows if r.currency}
     for r in rows:
         reply = days(now, r.last_inbound_at)
         reply_text = f"{reply} d" if reply is not None else "never"
@@ -102,17 +113,16 @@ def deals_table(rows: list[DealRow], now: datetime, title: str) -> Table:
         close = r.expected_close.isoformat() if r.expected_close else "—"
         if r.expected_close and r.expected_close < now.date() and r.status is Status.OPEN:
             close = f"[red]{close}[/]"
-        table.add_row(
-            f"{r.id}\n[dim]{r.name}[/]" if r.name != r.id else r.id,
-            r.account or "—",
-            r.stage if r.status is Status.OPEN else f"{r.stage} ({r.status})",
-            money(r.value, r.currency),
-            r.owner or "—",
-            reply_text,
-            str(r.outbound_since_inbound),
-            f"{days(now, r.stage_entered_at)} d",
-            close,
-        )
+        stage = r.stage if r.status is Status.OPEN else f"{r.stage} ({r.status})"
+        value = money(r.value, r.currency if len(currencies) > 1 else None)
+        cells = [r.id, *([r.account or "—"] if wide else []), stage, value, short_owner(r.owner)]
+        cells.append(reply_text)
+        if wide:
+            cells.append(str(r.outbound_since_inbound))
+        cells.append(f"{days(now, r.stage_entered_at)} d")
+        if wide:
+            cells.append(close)
+        table.add_row(*cells)
     return table
 
 
@@ -148,7 +158,7 @@ def register(app: typer.Typer) -> None:
                 return
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} {status} deals, {money(total)} in all, as of {now:%Y-%m-%d}"
-            console.print(deals_table(rows, now, title))
+            console.print(deals_table(rows, now, title, console.width))
 
     @app.command("deal")
     def deal_cmd(
@@ -253,7 +263,8 @@ def register(app: typer.Typer) -> None:
                         known = ", ".join(s.id for s in deal.stakeholders) or "none yet"
                         raise UsageError(
                             f"--with {person!r}: no such stakeholder on {deal_id} "
-                            f"(known: {known}). Add them with `unstuck stakeholder {deal_id} {person} --name ...`."
+                            f"(known: {known}). Add them with "
+                            f"`unstuck stakeholder {deal_id} {person} --name ...`."
                         )
                 tx.log_touch(deal_id, touch)
             console.print(

@@ -162,17 +162,37 @@ def _stakeholder(row: Row) -> Stakeholder:
     )
 
 
-def _touch(row: Row) -> Touch:
-    people = tuple(p for p in row["participants"].split(",") if p)
-    kind = TouchKind(row["kind"]) if row["kind"] else None
-    return Touch(
-        row["at"],
-        Direction(row["direction"]),
-        Channel(row["channel"]),
-        people,
-        kind,
-        row["summary"],
+# Enum lookups by value: a dict read is several times cheaper than calling the Enum, and
+# loading touches is the hot path of every scan.
+_DIRECTIONS = {member.value: member for member in Direction}
+_CHANNELS = {member.value: member for member in Channel}
+_KINDS: dict[str | None, TouchKind | None] = {member.value: member for member in TouchKind}
+_KINDS[None] = None
+_KINDS[""] = None
+
+
+def _touches(conn: Connection, deal_pks: Select[Any]) -> dict[int, list[Touch]]:
+    x = t.touches
+    query = (
+        select(
+            x.c.deal_pk, x.c.at, x.c.direction, x.c.channel, x.c.participants, x.c.kind, x.c.summary
+        )
+        .where(x.c.deal_pk.in_(deal_pks))
+        .order_by(x.c.deal_pk, x.c.at, x.c.pk)
     )
+    grouped: dict[int, list[Touch]] = defaultdict(list)
+    for pk, at, direction, channel, people, kind, summary in conn.execute(query):
+        grouped[pk].append(
+            Touch(
+                at,
+                _DIRECTIONS[direction],
+                _CHANNELS[channel],
+                tuple(people.split(",")) if people else (),
+                _KINDS[kind],
+                summary,
+            )
+        )
+    return grouped
 
 
 def _children(
@@ -203,7 +223,7 @@ def load_deals(conn: Connection, deal_query: Select[Any]) -> list[Deal]:
     if not heads:
         return []
     people = _children(conn, t.stakeholders, pks, [t.stakeholders.c.pk])
-    touches = _children(conn, t.touches, pks, [t.touches.c.at, t.touches.c.pk])
+    touches = _touches(conn, pks)
     answers = _children(conn, t.answers, pks, [t.answers.c.at, t.answers.c.pk])
     stages = _children(conn, t.stage_changes, pks, [t.stage_changes.c.at, t.stage_changes.c.pk])
     closes = _children(
@@ -216,7 +236,7 @@ def load_deals(conn: Connection, deal_query: Select[Any]) -> list[Deal]:
 def _deal(
     h: Row,
     people: Mapping[int, list[Row]],
-    touches: Mapping[int, list[Row]],
+    touches: Mapping[int, list[Touch]],
     answers: Mapping[int, list[Row]],
     stages: Mapping[int, list[Row]],
     closes: Mapping[int, list[Row]],
@@ -246,7 +266,7 @@ def _deal(
             Answer(r["question"], r["answer"], r["at"], r["stakeholder"])
             for r in answers.get(pk, ())
         ),
-        touches=tuple(_touch(r) for r in touches.get(pk, ())),
+        touches=tuple(touches.get(pk, ())),
         lost_reason=h["lost_reason"],
         revisit_on=h["revisit_on"],
         decisions=tuple(

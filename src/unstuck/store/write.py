@@ -109,12 +109,12 @@ def write_deals(
         query = select(t.deals.c.pk).where(t.deals.c.id.in_(chunk))
         existing.update(rows.by_id(rows.load_deals(conn, query)))
     accounts = {} if dry_run else account_pks(conn, incoming)
+    fresh: list[Deal] = []
     for deal in incoming:
         old = existing.get(deal.id)
         if old is None:
             result.created.append(deal.id)
-            if not dry_run:
-                _create(conn, deal, accounts, now)
+            fresh.append(deal)
             continue
         merged = merge(old, deal)
         if merged == old:
@@ -123,17 +123,36 @@ def write_deals(
         result.updated.append(deal.id)
         if not dry_run:
             _replace(conn, merged, accounts, now)
+    if not dry_run:
+        for start in range(0, len(fresh), BATCH):
+            create_many(conn, fresh[start : start + BATCH], accounts, now)
     return result
 
 
-def _create(conn: Connection, deal: Deal, accounts: dict[str, int], now: datetime) -> int:
-    values = rows.deal_values(deal, accounts.get(deal.account or ""), now)
-    values.update(rows.summary_values(summarize(deal)))
-    inserted = conn.execute(insert(t.deals).values(**values)).inserted_primary_key
-    assert inserted is not None
-    pk = int(inserted[0])
-    _insert_children(conn, deal, pk)
-    return pk
+# Rows per executemany: large enough to amortise round trips, small enough to bound memory.
+BATCH = 2000
+
+
+def create_many(
+    conn: Connection, deals: list[Deal], accounts: dict[str, int], now: datetime
+) -> None:
+    """Insert new deals and all their history with one executemany per table."""
+    heads = []
+    for deal in deals:
+        values = rows.deal_values(deal, accounts.get(deal.account or ""), now)
+        values.update(rows.summary_values(summarize(deal)))
+        heads.append(values)
+    conn.execute(insert(t.deals), heads)
+    ids = [d.id for d in deals]
+    found = conn.execute(select(t.deals.c.id, t.deals.c.pk).where(t.deals.c.id.in_(ids)))
+    pks = {deal_id: pk for deal_id, pk in found}
+    batches: dict[str, list[dict[str, Any]]] = {}
+    for deal in deals:
+        for name, batch in rows.child_rows(deal, int(pks[deal.id])).items():
+            batches.setdefault(name, []).extend(batch)
+    for name, batch in batches.items():
+        if batch:
+            conn.execute(insert(t.metadata.tables[name]), batch)
 
 
 def _replace(conn: Connection, deal: Deal, accounts: dict[str, int], now: datetime) -> None:

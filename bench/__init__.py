@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench --help`` (or ``make bench BENCH_ARGS=...``)."""

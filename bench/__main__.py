@@ -1,0 +1,254 @@
+"""Reproducible benchmarks of Unstuck on generated pipelines.
+
+    python -m bench       # 10,000 open deals, ~20 touches each, SQLite and PostgreSQL
+    python -m bench --open-deals 1000 --db sqlite
+
+Each run builds a fresh database from the seeded sample generator, then times the
+commands a user runs (end to end, as subprocesses) and the in-process paths (diagnosing
+one deal, logging one touch). It prints one table per database with the hardware line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from unstuck.config import default_config
+from unstuck.domain import Channel, Direction, Touch
+from unstuck.sample import iter_deals
+from unstuck.service import Unstuck
+from unstuck.store import Store
+
+NOW = datetime(2026, 11, 20, 12, 0)
+AS_OF = "2026-11-20"
+OPEN_SHARE = 0.7  # iter_deals makes about 70 % of deals open
+PG_URL = os.environ.get("UNSTUCK_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+
+    def row(self) -> str:
+        shown = f"{self.value:,.0f}" if self.value >= 100 else f"{self.value:,.3g}"
+        return f"  {self.name:<52} {shown:>12} {self.unit:<8} {self.target}"
+
+
+def hardware() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def timed(action: Callable[[], object], repeat: int = 1) -> float:
+    """Median wall time in seconds of ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cli(db: str, *args: str) -> Callable[[], object]:
+    command = [sys.executable, "-m", "unstuck", *args, "--db", db]
+
+    def run() -> None:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    return run
+
+
+@contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield str(folder / "bench.db")
+        return
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def load(db: str, total: int, touches: float) -> tuple[float, int, int]:
+    """Import ``total`` generated deals in batches; returns seconds, deals, touches."""
+    store = Store.open(db)
+    batch: list = []
+    touch_count = 0
+    start = time.perf_counter()
+    for deal in iter_deals(total, NOW, seed=1, touches_per_deal=touches):
+        batch.append(deal)
+        touch_count += len(deal.touches)
+        if len(batch) == 5000:
+            with store.write() as tx:
+                tx.import_deals(batch, NOW)
+            batch = []
+    if batch:
+        with store.write() as tx:
+            tx.import_deals(batch, NOW)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed, total, touch_count
+
+
+def run_backend(kind: str, open_deals: int, touches: float) -> list[Figure]:
+    figures: list[Figure] = []
+    total = round(open_deals / OPEN_SHARE)
+    with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as db:
+        seconds, deals, touch_count = load(db, total, touches)
+        figures.append(Figure(f"load {deals:,} deals / {touch_count:,} touches", seconds, "s"))
+        figures.append(Figure("  load rate, touches", touch_count / seconds, "rows/s"))
+        app = Unstuck(default_config(), Store.open(db))
+        with app.store.read() as tx:
+            open_ids = [r.id for r in tx.deal_rows(status=None) if r.status.value == "open"]
+        figures.append(Figure("open deals", len(open_ids), "deals"))
+        context_s = timed(app.diagnosis_context)
+        figures.append(Figure("build diagnosis context (norms, playbook)", context_s * 1000, "ms"))
+        context = app.diagnosis_context()
+        sample = open_ids[:: max(1, len(open_ids) // 50)][:50]
+        per_deal = [timed(lambda i=i: app.diagnose(i, NOW, context)) for i in sample]
+        figures.append(
+            Figure(
+                "diagnose one deal incl. DB read (median)",
+                statistics.median(per_deal) * 1000,
+                "ms",
+                "< 20 ms",
+            )
+        )
+        figures.append(Figure("  slowest of 50", max(per_deal) * 1000, "ms"))
+        touch = Touch(NOW, Direction.OUTBOUND, Channel.EMAIL, summary="bench")
+
+        def log_one(deal_id: str) -> None:
+            with app.store.write() as tx:
+                tx.log_touch(deal_id, touch)
+
+        per_log = [timed(lambda i=i: log_one(i)) for i in sample]
+        figures.append(
+            Figure(
+                "log one touch with summary upkeep (median)",
+                statistics.median(per_log) * 1000,
+                "ms",
+                "< 5 ms",
+            )
+        )
+        app.store.close()
+        figures.append(
+            Figure(
+                "`unstuck stalled` end to end",
+                timed(cli(db, "stalled", "--as-of", AS_OF), repeat=3),
+                "s",
+                "< 2 s (10k open, SQLite)",
+            )
+        )
+        figures.append(
+            Figure(
+                "`unstuck stalled --json` end to end",
+                timed(cli(db, "stalled", "--as-of", AS_OF, "--json"), repeat=3),
+                "s",
+            )
+        )
+        figures.append(
+            Figure(
+                "`unstuck diagnose DEAL` end to end",
+                timed(cli(db, "diagnose", open_ids[0], "--as-of", AS_OF), repeat=3),
+                "s",
+            )
+        )
+        figures.append(
+            Figure(
+                "`unstuck deals` end to end",
+                timed(cli(db, "deals", "--as-of", AS_OF), repeat=3),
+                "s",
+            )
+        )
+        startup = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "unstuck", "--version"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            ),
+            repeat=3,
+        )
+        figures.append(Figure("  of which process start-up (`--version`)", startup, "s"))
+        if kind == "sqlite":
+            size = Path(db).stat().st_size / 2**20
+            figures.append(Figure("database size", size, "MiB"))
+            figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures.append(Figure("peak memory of the benchmark process", peak, "MiB"))
+    return figures
+
+
+def pg_reachable() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(
+            PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
+        ).close()
+    except Exception:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--open-deals", type=int, default=10_000, help="open deals to generate")
+    parser.add_argument("--touches", type=float, default=20.0, help="mean touches per deal")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args(argv)
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    print(f"Unstuck benchmark, {datetime.now():%Y-%m-%d %H:%M}")
+    print(f"Hardware: {hardware()}")
+    for kind in kinds:
+        if kind == "postgresql" and not pg_reachable():
+            print(f"\n{kind}: skipped, server unreachable at {PG_URL}")
+            continue
+        print(f"\n{kind}: {args.open_deals:,} open deals wanted, ~{args.touches:g} touches each")
+        for figure in run_backend(kind, args.open_deals, args.touches):
+            print(figure.row(), flush=True)
+    shutil.rmtree(Path(tempfile.gettempdir()) / "unstuck-bench", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""``unstuck stalled`` and ``unstuck diagnose``: which deals are stuck, why, and what to do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from unstuck.cli.common import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    OwnerOption,
+    console,
+    days,
+    money,
+    now_from,
+    open_app,
+    print_json,
+    user_errors,
+)
+from unstuck.cli.pipeline import short_owner
+from unstuck.diagnosis import Diagnosis
+from unstuck.domain import Deal
+
+
+def severity_text(severity: float) -> Text:
+    """A short bar and the number: red from 0.7, yellow from 0.4."""
+    style = "red" if severity >= 0.7 else "yellow" if severity >= 0.4 else "green"
+    filled = round(severity * 5)
+    return Text("■" * filled + "□" * (5 - filled) + f" {severity:.2f}", style=style)
+
+
+def stalled_table(
+    pairs: list[tuple[Deal, Diagnosis]], now: datetime, title: str, width: int = 200
+) -> Table:
+    """Worst first; the reason column takes what the terminal has left."""
+    wide = width >= 110
+    table = Table(
+        title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("Deal", no_wrap=True, overflow="ellipsis", max_width=26)
+    table.add_column("Stage", no_wrap=True)
+    table.add_column("Value", justify="right", no_wrap=True, min_width=8)
+    if wide:
+        table.add_column("Owner", no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column("Stuck", no_wrap=True, min_width=10)
+    table.add_column("Main reason", ratio=1, min_width=24)
+    currencies = {deal.currency for deal, _ in pairs if deal.currency}
+    for deal, diagnosis in pairs:
+        more = len(diagnosis.findings) - 1
+        reason = diagnosis.main_reason + (f" [dim](+{more} more)[/]" if more > 0 else "")
+        cells: list[str | Text] = [
+            deal.id,
+            f"{deal.stage} [dim]{days(now, deal.stage_entered_at())} d[/]",
+            money(deal.value, deal.currency if len(currencies) > 1 else None),
+        ]
+        if wide:
+            cells.append(short_owner(deal.owner))
+        cells += [severity_text(diagnosis.severity), reason]
+        table.add_row(*cells)
+    return table
+
+
+def show_diagnosis(deal: Deal, diagnosis: Diagnosis, now: datetime) -> None:
+    state = "[red]stalled[/]" if diagnosis.stalled else "[green]not stalled[/]"
+    console.print(
+        Panel(
+            f"[bold]{deal.name}[/] ({deal.id}) · {deal.account or 'no account'}\n"
+            f"Stage {deal.stage} · {money(deal.value, deal.currency)} · owner "
+            f"{deal.owner or '—'}\n{state} · severity {diagnosis.severity:.2f} · as of "
+            f"{now:%Y-%m-%d}",
+            expand=False,
+        )
+    )
+    if not diagnosis.findings:
+        console.print(f"[green]{diagnosis.main_reason}[/] Nothing is holding this deal up.")
+        return
+    console.print("\n[bold]Why it is stuck[/]")
+    for finding in diagnosis.findings:
+        label = finding.kind.value.replace("_", " ")
+        if finding.scenario:
+            label += f" ({finding.scenario.value.replace('_', ' ')})"
+        line = Text.assemble(severity_text(finding.severity), "  ", (label, "bold"), " — ")
+        line.append(finding.summary)
+        console.print(line)
+        for evidence in finding.evidence:
+            console.print(Padding(f"• {evidence}", (0, 0, 0, 5)), highlight=False)
+    console.print("\n[bold]What to do[/]")
+    for number, play in enumerate(diagnosis.plays, start=1):
+        channels = ", ".join(play.channel)
+        console.print(f"\n[bold]{number}. {play.title}[/] [dim]({play.id.value}; {channels})[/]")
+        console.print(play.rationale, highlight=False)
+        for step in play.steps:
+            console.print(Padding(f"– {step}", (0, 0, 0, 3)), highlight=False)
+        if play.draft:
+            console.print(Panel(play.draft.strip(), title="Draft", expand=False), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("stalled")
+    def stalled_cmd(
+        db: DbOption = None,
+        owner: OwnerOption = None,
+        limit: Annotated[int | None, typer.Option(min=1, help="Show at most N deals.")] = None,
+        as_of: AsOfOption = None,
+        json: JsonOption = False,
+    ) -> None:
+        """Every open deal that is stuck, worst first, with its main reason."""
+        with user_errors():
+            app_ = open_app(db)
+            now = now_from(as_of, app_.tz)
+            pairs, checked = app_.stalled(now, owner=owner, limit=limit, plays=json)
+            if json:
+                print_json([diagnosis.to_dict() for _, diagnosis in pairs])
+                return
+            if checked == 0:
+                who = f" for owner {owner!r}" if owner else ""
+                console.print(f"No open deals{who}.")
+                return
+            if not pairs:
+                console.print(f"None of the {checked} open deals is stuck as of {now:%Y-%m-%d}.")
+                return
+            title = f"{len(pairs)} stuck of {checked} open deals, as of {now:%Y-%m-%d}"
+            console.print(stalled_table(pairs, now, title, console.width))
+            console.print("[dim]unstuck diagnose DEAL shows the evidence and what to do.[/]")
+
+    @app.command("diagnose")
+    def diagnose_cmd(
+        deal_id: Annotated[str, typer.Argument(metavar="DEAL", help="The deal's id.")],
+        db: DbOption = None,
+        as_of: AsOfOption = None,
+        json: JsonOption = False,
+    ) -> None:
+        """Why one deal is stuck, with evidence, and the plays with ready-to-use drafts."""
+        with user_errors():
+            app_ = open_app(db)
+            now = now_from(as_of, app_.tz)
+            deal = app_.deal(deal_id)
+            diagnosis = app_.diagnose(deal_id, now)
+            if json:
+                print_json(diagnosis.to_dict())
+                return
+            show_diagnosis(deal, diagnosis, now)
+
+
+__all__ = ["register", "severity_text", "show_diagnosis", "stalled_table"]
