@@ -35,7 +35,14 @@ admin.register(app)
 pipeline.register(app)
 demo.register(app)
 
-for _optional in ("unstuck.cli.diagnosis", "unstuck.cli.score"):
+for _optional in (
+    "unstuck.cli.diagnosis",
+    "unstuck.cli.score",
+    "unstuck.cli.cadence",
+    "unstuck.cli.mail",
+    "unstuck.cli.review",
+    "unstuck.cli.web",
+):
     # Feature modules register themselves when present.
     try:
         _module = __import__(_optional, fromlist=["register"])
