@@ -221,16 +221,24 @@ def test_a_database_without_our_tables_is_not_touched(db_url: str, open_store: O
         open_store(db_url)
 
 
-def test_a_schema_behind_the_head_asks_for_db_upgrade(
-    db_url: str, open_store: Opener, monkeypatch: pytest.MonkeyPatch
+def test_a_schema_behind_the_head_asks_for_db_upgrade_which_keeps_the_data(
+    db_url: str, open_store: Opener
 ) -> None:
+    from alembic import command
+
     from unstuck.store import engine
 
-    open_store(db_url)
-    monkeypatch.setattr(engine, "_head_revision", lambda: "0002_future")
-    monkeypatch.setattr(engine, "_known_revisions", lambda: {"0001", "0002_future"})
+    old = open_store(db_url, check=False)
+    with old.write() as tx:  # a database as the first release left it
+        command.upgrade(engine._alembic_config(tx.conn), "0001")
+        tx.import_deals([acme()], NOW)
     with pytest.raises(SchemaTooOld, match="Run `unstuck db upgrade`"):
         open_store(db_url)
+    raw = open_store(db_url, check=False)
+    before, after = raw.upgrade()
+    assert before == "0001" and after != "0001"
+    with open_store(db_url).read() as tx:
+        assert tx.deal("acme-fleet") == acme().canonical()
 
 
 def test_an_unreachable_server_gets_a_clear_message(open_store: Opener) -> None:
