@@ -261,3 +261,30 @@ def test_time_goes_into_the_database_as_given(store: Store) -> None:
         tx.import_deals([later], NOW)
     with store.read() as tx:
         assert tx.deal("globex-crm").created == NOW - timedelta(days=3, seconds=7)
+
+
+def test_a_recorded_reply_is_announced_to_listeners(store: Store) -> None:
+    from unstuck.store import events
+
+    heard: list[tuple[str, datetime]] = []
+
+    def listener(_conn: object, _pk: int, deal_id: str, at: datetime) -> None:
+        heard.append((deal_id, at))
+
+    events.on_inbound(listener)
+    try:
+        with store.write() as tx:
+            tx.import_deals([acme()], NOW)  # a new deal: nothing can be waiting for a reply
+            tx.log_touch(
+                "acme-fleet", Touch(datetime(2026, 11, 1), Direction.OUTBOUND, Channel.EMAIL)
+            )
+            tx.log_touch(
+                "acme-fleet", Touch(datetime(2026, 11, 2), Direction.INBOUND, Channel.CALL)
+            )
+        reply = Touch(datetime(2026, 11, 5), Direction.INBOUND, Channel.EMAIL, summary="yes")
+        newer = dataclasses.replace(acme(), touches=(*acme().touches, reply))
+        with store.write() as tx:
+            tx.import_deals([newer], NOW)
+    finally:
+        events._inbound.remove(listener)
+    assert heard == [("acme-fleet", datetime(2026, 11, 2)), ("acme-fleet", datetime(2026, 11, 5))]

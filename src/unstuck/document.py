@@ -43,6 +43,7 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 _DEAL_KEYS = {
+    "closed_at",
     "id",
     "name",
     "account",
@@ -302,6 +303,7 @@ class _Reader:
         value = self.number(obj, "value", path)
         expected_close = self.day(obj, "expected_close", path)
         revisit_on = self.day(obj, "revisit_on", path)
+        closed_at = self.when(obj, "closed_at", path, required=False)
         stakeholders = [
             s for p, o in self.items(obj, "stakeholders", path) if (s := self.stakeholder(o, p))
         ]
@@ -351,6 +353,7 @@ class _Reader:
             lost_reason=self.text(obj, "lost_reason", path),
             revisit_on=revisit_on,
             decisions=tuple(sorted(decisions, key=lambda d: d.at)),
+            closed_at=closed_at,
         )
 
     def history(
@@ -557,6 +560,8 @@ def deal_to_dict(deal: Deal, tz: ZoneInfo) -> dict[str, Any]:
         "lost_reason": deal.lost_reason,
         "revisit_on": day(deal.revisit_on),
     }
+    if deal.closed_at is not None:
+        out["closed_at"] = when(deal.closed_at)
     if deal.decisions:
         out["decisions"] = [
             {

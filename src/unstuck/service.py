@@ -7,7 +7,7 @@ pass ``now``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from unstuck.config import Config, default_db_path
@@ -63,6 +63,26 @@ class Unstuck:
         """Closed deals, the user's own history that norms and scores learn from."""
         with self.store.read() as tx:
             return tx.deals(status=(Status.WON, Status.LOST))
+
+    def close_deal(
+        self,
+        deal_id: str,
+        status: Status,
+        now: datetime,
+        reason: str | None = None,
+        revisit_on: date | None = None,
+    ) -> None:
+        """Won, lost (with a reason), nurture (with a revisit date), or open again."""
+        with self.store.write() as tx:
+            tx.deal(deal_id)
+            tx.update_deal(
+                deal_id,
+                now,
+                status=status,
+                lost_reason=reason if status in (Status.LOST, Status.NURTURE) else None,
+                revisit_on=revisit_on if status is Status.NURTURE else None,
+                closed_at=None if status is Status.OPEN else now,
+            )
 
     def diagnosis_context(self) -> DiagnosisContext:
         """Norms learned from the closed deals, the framework and the playbook."""

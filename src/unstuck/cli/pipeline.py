@@ -434,14 +434,7 @@ def register(app: typer.Typer) -> None:
             if status is Status.NURTURE and revisit is None:
                 raise UsageError("--nurture needs --revisit-on DATE (when to check back)")
             app_ = open_app(db)
-            with app_.store.write() as tx:
-                tx.update_deal(
-                    deal_id,
-                    now_from(None, app_.tz),
-                    status=status,
-                    lost_reason=reason if status in (Status.LOST, Status.NURTURE) else None,
-                    revisit_on=revisit if status is Status.NURTURE else None,
-                )
+            app_.close_deal(deal_id, status, now_from(None, app_.tz), reason, revisit)
             console.print(f"{deal_id} is now {status}.")
 
 

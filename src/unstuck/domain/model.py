@@ -111,6 +111,7 @@ class Deal:
     lost_reason: str | None = None
     revisit_on: date | None = None
     decisions: tuple[Decision, ...] = ()
+    closed_at: datetime | None = None  # when it was won, lost or parked
 
     @property
     def is_open(self) -> bool:

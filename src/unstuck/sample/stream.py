@@ -288,6 +288,7 @@ class DealFactory:
             lost_reason=lost_reason,
             revisit_on=revisit_on,
             decisions=decisions,
+            closed_at=None if is_open else clock.at(end),
         )
 
     def _conversation(

@@ -27,7 +27,7 @@ from unstuck.domain import (
     summarize,
 )
 from unstuck.store import engine as _engine
-from unstuck.store import rows, summaries, write
+from unstuck.store import events, rows, summaries, write
 from unstuck.store import schema as t
 from unstuck.store.write import ImportResult
 
@@ -195,6 +195,8 @@ class Transaction:
         )
         if self.conn.execute(exists).first() is None:
             write.insert_child(self.conn, deal_id, "touches", row)
+            if touch.inbound:
+                events.inbound_recorded(self.conn, pk, deal_id, touch.at)
 
     def add_answer(self, deal_id: str, answer: Answer) -> None:
         deal = self.deal(deal_id)

@@ -80,6 +80,7 @@ def deal_values(deal: Deal, account_pk: int | None, now: datetime) -> dict[str, 
         "fields": dict(deal.fields),
         "lost_reason": deal.lost_reason,
         "revisit_on": deal.revisit_on,
+        "closed_at": deal.closed_at,
         "updated_at": now,
     }
 
@@ -269,6 +270,7 @@ def _deal(
         touches=tuple(touches.get(pk, ())),
         lost_reason=h["lost_reason"],
         revisit_on=h["revisit_on"],
+        closed_at=h["closed_at"],
         decisions=tuple(
             Decision(DecisionKind(r["decision"]), r["reason"], r["at"], r["decided_by"])
             for r in decided.get(pk, ())

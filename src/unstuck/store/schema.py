@@ -67,6 +67,7 @@ deals = Table(
     Column("fields", JSON, nullable=False),
     Column("lost_reason", Text),
     Column("revisit_on", Date),
+    Column("closed_at", DateTime),
     Column("updated_at", DateTime, nullable=False),
     # -- summaries, maintained on every write (see store/summaries.py) --
     Column("last_inbound_at", DateTime),

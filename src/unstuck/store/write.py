@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from unstuck.domain import Deal, summarize
 from unstuck.errors import NotFound
-from unstuck.store import rows, summaries
+from unstuck.store import events, rows, summaries
 from unstuck.store import schema as t
 
 
@@ -122,7 +122,7 @@ def write_deals(
             continue
         result.updated.append(deal.id)
         if not dry_run:
-            _replace(conn, merged, accounts, now)
+            _replace(conn, merged, accounts, now, old)
     if not dry_run:
         for start in range(0, len(fresh), BATCH):
             create_many(conn, fresh[start : start + BATCH], accounts, now)
@@ -155,7 +155,9 @@ def create_many(
             conn.execute(insert(t.metadata.tables[name]), batch)
 
 
-def _replace(conn: Connection, deal: Deal, accounts: dict[str, int], now: datetime) -> None:
+def _replace(
+    conn: Connection, deal: Deal, accounts: dict[str, int], now: datetime, old: Deal
+) -> None:
     pk = deal_pk(conn, deal.id)
     values = rows.deal_values(deal, accounts.get(deal.account or ""), now)
     values.update(rows.summary_values(summarize(deal)))
@@ -163,6 +165,10 @@ def _replace(conn: Connection, deal: Deal, accounts: dict[str, int], now: dateti
     for table in t.CHILD_TABLES:
         conn.execute(delete(table).where(table.c.deal_pk == pk))
     _insert_children(conn, deal, pk)
+    known = set(old.touches)
+    replies = [x.at for x in deal.touches if x.inbound and x not in known]
+    if replies:
+        events.inbound_recorded(conn, pk, deal.id, max(replies))
 
 
 def save_deal(conn: Connection, deal: Deal, now: datetime) -> None:

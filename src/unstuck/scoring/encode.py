@@ -1,0 +1,173 @@
+"""Turn a table into the two matrices the models read.
+
+Trees get numbers as they are (missing stays NaN, LightGBM routes it) and categories as
+integer codes. The linear model gets imputed, clipped and scaled numbers, a missing flag
+where a column had gaps, and one-hot categories. Everything is learned from the training
+rows only, so cross-validation never peeks at the rows it scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from unstuck.scoring.columns import MAX_CATEGORIES, ColumnPlan, min_category_count
+
+MISSING = "(missing)"
+OTHER = "(other)"
+# Clip numbers to these training quantiles before scaling so one huge deal does not
+# squash every other amount to the same standardised value.
+CLIP_QUANTILES = (0.01, 0.99)
+
+
+import os
+MODE = os.environ.get("UNSTUCK_MODE", "both")
+QUANTILE_POINTS = 51
+
+
+def _normal_score(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri
+
+    grid = np.linspace(0, 1, len(quantiles))
+    # Ties in the quantiles (a column of mostly zeros) map to the middle of their run.
+    low = np.interp(values, quantiles, grid, left=0.0, right=1.0)
+    high = 1.0 - np.interp(-values, -quantiles[::-1], grid, left=0.0, right=1.0)
+    u = np.clip((low + high) / 2, 0.01, 0.99)
+    return np.asarray(ndtri(u))
+
+
+@dataclass
+class Encoded:
+    tree: np.ndarray
+    linear: np.ndarray
+
+
+@dataclass
+class _Numeric:
+    name: str
+    low: float
+    high: float
+    median: float
+    mean: float
+    scale: float
+    flag_missing: bool
+    quantiles: np.ndarray
+
+
+@dataclass
+class _Categorical:
+    name: str
+    levels: list[str]
+
+    @property
+    def other_code(self) -> int:
+        return len(self.levels)
+
+
+def numeric_values(frame: pl.DataFrame, name: str) -> np.ndarray:
+    return frame[name].cast(pl.Float64).to_numpy().astype(np.float64, copy=False)
+
+
+def text_values(frame: pl.DataFrame, name: str) -> pl.Series:
+    return frame[name].cast(pl.String).fill_null(MISSING)
+
+
+class Encoder:
+    def __init__(self, plan: ColumnPlan) -> None:
+        self.plan = plan
+        self._numeric: list[_Numeric] = []
+        self._categorical: list[_Categorical] = []
+
+    def fit(self, frame: pl.DataFrame) -> Encoder:
+        self._numeric = [self._fit_numeric(frame, name) for name in self.plan.numeric]
+        cap = min_category_count(frame.height)
+        self._categorical = []
+        for name in self.plan.categorical:
+            counts = text_values(frame, name).value_counts(sort=True)
+            frequent = counts.filter(pl.col("count") >= cap).head(MAX_CATEGORIES)
+            self._categorical.append(_Categorical(name, frequent[name].to_list()))
+        return self
+
+    @staticmethod
+    def _fit_numeric(frame: pl.DataFrame, name: str) -> _Numeric:
+        values = numeric_values(frame, name)
+        present = values[~np.isnan(values)]
+        if present.size == 0:
+            present = np.zeros(1)
+        low, high = np.quantile(present, CLIP_QUANTILES)
+        if low == high:
+            low, high = float(present.min()), float(present.max())
+        clipped = np.clip(present, low, high)
+        scale = float(clipped.std()) or 1.0
+        quantiles = np.quantile(present, np.linspace(0, 1, QUANTILE_POINTS))
+        return _Numeric(
+            name=name,
+            low=float(low),
+            high=float(high),
+            median=float(np.median(clipped)),
+            mean=float(clipped.mean()),
+            scale=scale,
+            flag_missing=bool(np.isnan(values).any()),
+            quantiles=quantiles,
+        )
+
+    @property
+    def tree_categorical(self) -> list[int]:
+        start = len(self._numeric)
+        return list(range(start, start + len(self._categorical)))
+
+    @property
+    def tree_sources(self) -> list[str]:
+        return [n.name for n in self._numeric] + [c.name for c in self._categorical]
+
+    @property
+    def linear_sources(self) -> list[str]:
+        sources: list[str] = []
+        for num in self._numeric:
+            sources.append(num.name)
+            if MODE in ("both",):
+                sources.append(num.name)
+            if num.flag_missing:
+                sources.append(num.name)
+        for cat in self._categorical:
+            sources.extend([cat.name] * (len(cat.levels) + 1))
+        return sources
+
+    def codes(self, frame: pl.DataFrame, cat: _Categorical) -> np.ndarray:
+        mapping = {level: i for i, level in enumerate(cat.levels)}
+        series = text_values(frame, cat.name).replace_strict(
+            mapping, default=cat.other_code, return_dtype=pl.Int32
+        )
+        return series.to_numpy().astype(np.int64, copy=False)
+
+    def level_name(self, column: str, code: int) -> str:
+        for cat in self._categorical:
+            if cat.name == column:
+                return cat.levels[code] if code < len(cat.levels) else OTHER
+        raise KeyError(column)
+
+    def transform(self, frame: pl.DataFrame) -> Encoded:
+        n = frame.height
+        tree_cols: list[np.ndarray] = []
+        linear_cols: list[np.ndarray] = []
+        for num in self._numeric:
+            values = numeric_values(frame, num.name)
+            tree_cols.append(values)
+            missing = np.isnan(values)
+            filled = np.where(missing, num.median, np.clip(values, num.low, num.high))
+            linear_cols.append(((filled - num.mean) / num.scale)[:, None])
+            if MODE in ("both",):
+                linear_cols.append(_normal_score(filled, num.quantiles)[:, None])
+            if num.flag_missing:
+                linear_cols.append(missing.astype(np.float64)[:, None])
+        for cat in self._categorical:
+            codes = self.codes(frame, cat)
+            tree_cols.append(codes.astype(np.float64))
+            onehot = np.zeros((n, cat.other_code + 1))
+            onehot[np.arange(n), codes] = 1.0
+            linear_cols.append(onehot)
+        tree = np.column_stack(tree_cols) if tree_cols else np.zeros((n, 0))
+        linear = np.hstack(linear_cols) if linear_cols else np.zeros((n, 0))
+        return Encoded(tree=tree, linear=linear)
