@@ -286,3 +286,22 @@ def test_an_unreachable_database_url_exits_2() -> None:
 def test_the_version_is_printed() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.stdout.startswith("unstuck 0.")
+
+
+def test_a_large_table_is_printed_as_plain_aligned_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from rich.table import Table
+
+    from unstuck.cli.common import PLAIN_TABLE_ROWS, print_table
+
+    table = Table(title="Many deals")
+    table.add_column("Deal", max_width=8)
+    table.add_column("Value", justify="right")
+    for n in range(PLAIN_TABLE_ROWS + 1):
+        table.add_row(f"[red]deal-number-{n}[/]", f"{n:,}")
+    print_table(table)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Many deals"
+    assert lines[1].split() == ["Deal", "Value"]
+    assert lines[3] == "deal-nu…      0"
+    assert lines[-1] == f"deal-nu…    {PLAIN_TABLE_ROWS}"
+    assert len(lines) == PLAIN_TABLE_ROWS + 4

@@ -288,3 +288,11 @@ def test_a_recorded_reply_is_announced_to_listeners(store: Store) -> None:
     finally:
         events._inbound.remove(listener)
     assert heard == [("acme-fleet", datetime(2026, 11, 2)), ("acme-fleet", datetime(2026, 11, 5))]
+
+
+def test_a_touch_recorded_twice_in_one_file_is_stored_once(store: Store) -> None:
+    twice = dataclasses.replace(acme(), touches=acme().touches + acme().touches[:2])
+    with store.write() as tx:
+        tx.import_deals([twice], NOW)
+    with store.read() as tx:
+        assert tx.deal("acme-fleet").touches == acme().canonical().touches

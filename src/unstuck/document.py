@@ -589,7 +589,8 @@ def to_document(
             "framework": qualification.framework,
             "questions": list(qualification.questions),
         }
-    doc["deals"] = [deal_to_dict(deal, tz) for deal in sorted(deals, key=lambda d: d.id)]
+    ordered = sorted(deals, key=lambda d: d.id)
+    doc["deals"] = [deal_to_dict(deal.canonical(), tz) for deal in ordered]
     return doc
 
 

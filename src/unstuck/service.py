@@ -59,10 +59,14 @@ class Unstuck:
         with self.store.read() as tx:
             return tx.deal(deal_id)
 
-    def history(self) -> list[Deal]:
-        """Closed deals, the user's own history that norms and scores learn from."""
+    def history(self, full: bool = False) -> list[Deal]:
+        """Closed deals (won and lost): the user's own history that norms and rates learn from.
+
+        By default only their heads and stage/close-date histories, which is all the stage
+        norms and win rates need; ``full=True`` brings people, touches and answers too.
+        """
         with self.store.read() as tx:
-            return tx.deals(status=(Status.WON, Status.LOST))
+            return tx.deals(status=(Status.WON, Status.LOST), full=full)
 
     def close_deal(
         self,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from unstuck.config import Config, load_config
@@ -121,3 +122,41 @@ def money(value: float | None, currency: str | None = None) -> str:
         return "—"
     text = f"{value:,.0f}"
     return f"{text} {currency}" if currency else text
+
+
+# Rich lays out a table cell by cell, which takes seconds for thousands of rows; past
+# this many rows tables are printed as plain aligned text instead.
+PLAIN_TABLE_ROWS = 300
+
+
+def print_table(table: Table) -> None:
+    """Print a Rich table; large ones as plain aligned text, quickly."""
+    if table.row_count <= PLAIN_TABLE_ROWS:
+        console.print(table)
+        return
+    columns = []
+    for column in table.columns:
+        cells = [_plain(cell) for cell in column.cells]
+        width = max([len(str(column.header)), *map(len, cells)])
+        if column.max_width:
+            width = min(width, column.max_width)
+        columns.append((str(column.header), cells, width, column.justify == "right"))
+    if table.title:
+        console.print(str(table.title), highlight=False, markup=False)
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for value, (_, _, width, right) in zip(values, columns, strict=True):
+            value = value if len(value) <= width else value[: width - 1] + "…"
+            parts.append(value.rjust(width) if right else value.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    out = [line([c[0] for c in columns]), line(["─" * c[2] for c in columns])]
+    out += [line([c[1][i] for c in columns]) for i in range(table.row_count)]
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _plain(cell: object) -> str:
+    if isinstance(cell, Text):
+        return cell.plain.replace("\n", " ")
+    return Text.from_markup(str(cell)).plain.replace("\n", " ")

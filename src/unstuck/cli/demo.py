@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from unstuck.cli.common import AsOfOption, config, console, now_from, open_app, user_errors
+from unstuck.cli.common import (
+    AsOfOption,
+    config,
+    console,
+    now_from,
+    open_app,
+    print_table,
+    user_errors,
+)
 from unstuck.cli.pipeline import deals_table, sort_rows
 from unstuck.domain import Status
 from unstuck.errors import UsageError
@@ -45,4 +53,4 @@ def register(app: typer.Typer) -> None:
             rows = sort_rows(rows, "stage", app_.stage_order(sorted({r.stage for r in rows})))
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} open deals, {total:,.0f} in all, as of {now:%Y-%m-%d}"
-            console.print(deals_table(rows, now, title, console.width))
+            print_table(deals_table(rows, now, title, console.width))

@@ -23,6 +23,7 @@ from unstuck.cli.common import (
     now_from,
     open_app,
     print_json,
+    print_table,
     user_errors,
 )
 from unstuck.cli.pipeline import short_owner
@@ -128,7 +129,7 @@ def register(app: typer.Typer) -> None:
                 console.print(f"None of the {checked} open deals is stuck as of {now:%Y-%m-%d}.")
                 return
             title = f"{len(pairs)} stuck of {checked} open deals, as of {now:%Y-%m-%d}"
-            console.print(stalled_table(pairs, now, title, console.width))
+            print_table(stalled_table(pairs, now, title, console.width))
             console.print("[dim]unstuck diagnose DEAL shows the evidence and what to do.[/]")
 
     @app.command("diagnose")

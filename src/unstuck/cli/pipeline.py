@@ -21,6 +21,7 @@ from unstuck.cli.common import (
     now_from,
     open_app,
     print_json,
+    print_table,
     user_errors,
     when_from,
 )
@@ -158,7 +159,7 @@ def register(app: typer.Typer) -> None:
                 return
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} {status} deals, {money(total)} in all, as of {now:%Y-%m-%d}"
-            console.print(deals_table(rows, now, title, console.width))
+            print_table(deals_table(rows, now, title, console.width))
 
     @app.command("deal")
     def deal_cmd(

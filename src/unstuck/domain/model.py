@@ -7,8 +7,10 @@ JSON. Every datetime is naive UTC (converted at the edges), every calendar day i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from unstuck.domain.vocab import (
     AccountType,
@@ -23,6 +25,7 @@ from unstuck.domain.vocab import (
 )
 
 FieldValue = str | int | float | bool | None
+H = TypeVar("H", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -124,23 +127,24 @@ class Deal:
         return None
 
     def canonical(self) -> Deal:
-        """The same deal with every history in one fixed order, for comparing and export."""
+        """The same deal with every history in one fixed order and without repeats.
+
+        Used for comparing, storing and exporting: a touch (or answer, stage change, ...)
+        recorded twice is one event. Two decisions of the same kind at the same moment
+        are one decision; the last one given wins.
+        """
+        decisions = {(d.at, d.decision): d for d in self.decisions}
         return replace(
             self,
-            stage_history=tuple(sorted(self.stage_history, key=lambda c: (c.at, c.stage))),
-            close_date_history=tuple(
-                sorted(self.close_date_history, key=lambda c: (c.at, c.expected_close))
+            stage_history=_sorted_unique(self.stage_history, lambda c: (c.at, c.stage)),
+            close_date_history=_sorted_unique(
+                self.close_date_history, lambda c: (c.at, c.expected_close)
             ),
-            answers=tuple(
-                sorted(self.answers, key=lambda a: (a.at, a.question, a.stakeholder or ""))
+            answers=_sorted_unique(self.answers, lambda a: (a.at, a.question, a.stakeholder or "")),
+            touches=_sorted_unique(
+                self.touches, lambda t: (t.at, t.direction.value, t.channel.value, t.summary)
             ),
-            touches=tuple(
-                sorted(
-                    self.touches,
-                    key=lambda t: (t.at, t.direction.value, t.channel.value, t.summary),
-                )
-            ),
-            decisions=tuple(sorted(self.decisions, key=lambda d: (d.at, d.decision.value))),
+            decisions=tuple(sorted(decisions.values(), key=lambda d: (d.at, d.decision.value))),
         )
 
     def stage_entered_at(self) -> datetime:
@@ -149,6 +153,10 @@ class Deal:
             if change.stage == self.stage:
                 return change.at
         return self.created
+
+
+def _sorted_unique(items: tuple[H, ...], key: Callable[[H], Any]) -> tuple[H, ...]:
+    return tuple(sorted(dict.fromkeys(items), key=key))
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class Transaction:
         found = rows.load_deals(self.conn, select(t.deals.c.pk).where(t.deals.c.id == deal_id))
         if not found:
             write.deal_pk(self.conn, deal_id)  # raises NotFound with the hint
-        return found[0]
+        return found[0].canonical()
 
     def deals(
         self,
@@ -78,11 +78,13 @@ class Transaction:
         owner: str | None = None,
         stage: str | None = None,
         ids: Sequence[str] | None = None,
+        full: bool = True,
     ) -> list[Deal]:
+        """Deals matching the filters; ``full=False`` loads only heads and stage/close history."""
         query = select(t.deals.c.pk).where(*self._filters(status, owner, stage))
         if ids is not None:
             query = query.where(t.deals.c.id.in_(list(ids)))
-        return rows.load_deals(self.conn, query)
+        return rows.load_deals(self.conn, query, full=full)
 
     def deal_rows(
         self,
@@ -295,5 +297,23 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+
+def _load_features() -> None:
+    """Import each feature's tables (``schema_<feature>.py``, on the same metadata).
+
+    Done last, once this package is complete, so feature modules can import from it.
+    """
+    import importlib
+
+    for feature in ("cadence", "review", "web"):
+        name = f"unstuck.store.schema_{feature}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+_load_features()
 
 __all__ = ["DealRow", "ImportResult", "Store", "Transaction"]

@@ -180,18 +180,3 @@ __all__ = [
     "stakeholders",
     "touches",
 ]
-
-
-def _load_feature_tables() -> None:
-    """Feature packages define their tables in ``schema_<feature>.py`` on the same metadata."""
-    import importlib
-
-    for feature in ("cadence", "review", "web"):
-        try:
-            importlib.import_module(f"unstuck.store.schema_{feature}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"unstuck.store.schema_{feature}":
-                raise
-
-
-_load_feature_tables()

@@ -100,14 +100,14 @@ def write_deals(
     conn: Connection, incoming: Iterable[Deal], now: datetime, dry_run: bool = False
 ) -> ImportResult:
     """Upsert deals by id: new ones are created, known ones merged; nothing is duplicated."""
-    incoming = list(incoming)
+    incoming = [deal.canonical() for deal in incoming]
     result = ImportResult()
     ids = [d.id for d in incoming]
     existing: dict[str, Deal] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = select(t.deals.c.pk).where(t.deals.c.id.in_(chunk))
-        existing.update(rows.by_id(rows.load_deals(conn, query)))
+        existing.update((d.id, d.canonical()) for d in rows.load_deals(conn, query))
     accounts = {} if dry_run else account_pks(conn, incoming)
     fresh: list[Deal] = []
     for deal in incoming:
