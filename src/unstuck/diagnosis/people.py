@@ -99,10 +99,13 @@ def role_coverage(
     """Buying roles covered by anyone, by engaged people, missing among the engaged; and
     whether an engaged person can say yes (decision maker, approval or high authority)."""
     people = deal.stakeholders
-    active = [p for p in people if p.id in engaged]
-    covered = tuple(r for r in BUYING_ROLES if any(r in p.roles for p in people))
-    in_touch = tuple(r for r in BUYING_ROLES if any(r in p.roles for p in active))
-    missing = tuple(r for r in BUYING_ROLES if r not in in_touch)
+    engaged_ids = set(engaged)
+    active = [p for p in people if p.id in engaged_ids]
+    held = {role for p in people for role in p.roles}
+    held_by_active = {role for p in active for role in p.roles}
+    covered = tuple(r for r in BUYING_ROLES if r in held)
+    in_touch = tuple(r for r in BUYING_ROLES if r in held_by_active)
+    missing = tuple(r for r in BUYING_ROLES if r not in held_by_active)
     authority = any(
         p.has_role(Role.DECISION_MAKER, Role.APPROVAL) or p.authority is Authority.HIGH
         for p in active

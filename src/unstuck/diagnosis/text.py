@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -59,8 +60,14 @@ def significant_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if len(w) >= 4 and w not in STOPWORDS)
 
 
+@lru_cache(maxsize=65536)
+def _text_stems(text: str) -> frozenset[str]:
+    # Cached per text: the same note is checked against the why on every scan.
+    return frozenset(stem(w) for w in words(text) if len(w) >= 4)
+
+
 def mentions(text: str, stems: frozenset[str]) -> bool:
-    return any(stem(w) in stems for w in words(text) if len(w) >= 4)
+    return not _text_stems(text).isdisjoint(stems)
 
 
 def day(moment: datetime | date) -> str:
