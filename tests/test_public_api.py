@@ -1,0 +1,54 @@
+"""The public API is explicit: each package's ``__all__`` is pinned here.
+
+Changing a package's exports is a deliberate act: update this test and the changelog.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC = {
+    "unstuck.domain": [
+        "Account", "AccountType", "Answer", "Authority", "BUYING_ROLES", "Channel",
+        "CloseDateChange", "Deal", "DealSummary", "Decision", "DecisionKind", "Direction",
+        "FieldValue", "FindingKind", "Pipeline", "PlayId", "Qualification", "Role", "Scenario",
+        "StageChange", "Stakeholder", "Stance", "Status", "Touch", "TouchKind",
+        "close_date_pushes", "summarize",
+    ],
+    "unstuck.errors": [
+        "ConfigError", "ConflictError", "DatabaseUnreachable", "InputError", "NotFound",
+        "SchemaTooNew", "SchemaTooOld", "StoreError", "UnstuckError", "UsageError",
+    ],
+    "unstuck.store": ["DealRow", "ImportResult", "Store", "Transaction"],
+    "unstuck.diagnosis": [
+        "ContentError", "Diagnosis", "DiagnosisContext", "Finding", "FrameworkError", "Play",
+        "PlaybookError", "QualificationFramework", "Question", "Signals", "StageNorm",
+        "StageNorms", "available_frameworks", "build_context", "diagnose", "load_framework",
+        "open_questions",
+    ],
+    "unstuck.importers": [
+        "FORMATS", "FileRole", "ImportBatch", "Importer", "Layout", "Reject", "export_table",
+        "importers", "read_files", "register", "write_mapping",
+    ],
+    "unstuck.sample": ["generate_pipeline", "iter_deals"],
+    "unstuck.document": [
+        "FORMAT", "deal_to_dict", "format_datetime", "parse_date", "parse_datetime",
+        "parse_document", "to_document", "touch_key",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC))
+def test_each_package_exports_exactly_its_public_names(module: str) -> None:
+    loaded = importlib.import_module(module)
+    assert sorted(loaded.__all__) == sorted(PUBLIC[module])
+    for name in loaded.__all__:
+        assert hasattr(loaded, name), f"{module}.{name} is listed in __all__ but missing"
+
+
+def test_the_package_ships_type_information() -> None:
+    from importlib.resources import files
+
+    assert files("unstuck").joinpath("py.typed").is_file()
