@@ -40,7 +40,9 @@ def make_deals(n: int = 300, *, signal: bool = True, seed: int = 0) -> pl.DataFr
     return pl.DataFrame(
         {
             "Deal ID": [f"D-{100000 + i}" for i in range(n)],
-            "Created": [(start + timedelta(days=int(d))).isoformat() for d in rng.integers(0, 400, n)],
+            "Created": [
+                (start + timedelta(days=int(d))).isoformat() for d in rng.integers(0, 400, n)
+            ],
             "Amount": amount,
             "Days In Stage": days_with_gaps,
             "Region": region,

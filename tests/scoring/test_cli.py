@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 pytest.importorskip("lightgbm", reason="scoring needs the ml extra: pip install 'unstuck[ml]'")
 
-from unstuck.cli.score import score_app  # noqa: E402
+from unstuck.cli.score import score_app
 
 runner = CliRunner()
 

@@ -10,8 +10,12 @@ from typer.testing import CliRunner
 
 
 def test_scoring_runs_when_the_ml_extra_is_installed() -> None:
-    pytest.importorskip("lightgbm", reason="the ml extra is not installed: pip install 'unstuck[ml]'")
-    pytest.importorskip("sklearn", reason="the ml extra is not installed: pip install 'unstuck[ml]'")
+    pytest.importorskip(
+        "lightgbm", reason="the ml extra is not installed: pip install 'unstuck[ml]'"
+    )
+    pytest.importorskip(
+        "sklearn", reason="the ml extra is not installed: pip install 'unstuck[ml]'"
+    )
     from unstuck.scoring import Scorer
 
     assert Scorer(seed=1).seed == 1

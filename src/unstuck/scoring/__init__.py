@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from unstuck.scoring.columns import ColumnNote, ColumnPlan, plan_columns
     from unstuck.scoring.evaluate import evaluate_csv, evaluate_frame
     from unstuck.scoring.explain import Factor
-    from unstuck.scoring.report import CurvePoint, EvaluationReport, ModelScore, RangeSummary
     from unstuck.scoring.model import Scorer
+    from unstuck.scoring.report import CurvePoint, EvaluationReport, ModelScore, RangeSummary
 
 _LAZY = {
     "ColumnNote": "columns",

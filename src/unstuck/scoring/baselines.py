@@ -115,13 +115,14 @@ class NaiveBayesBaseline:
         won, lost = float(y.sum()), float((~y).sum())
         self.prior = float(np.log(won / lost))
         for name, labels in self._binned(frame).items():
-            counts = pl.DataFrame({"v": labels, "y": y}).group_by("v").agg(
-                pl.col("y").sum().alias("won"), (~pl.col("y")).sum().alias("lost")
+            counts = (
+                pl.DataFrame({"v": labels, "y": y})
+                .group_by("v")
+                .agg(pl.col("y").sum().alias("won"), (~pl.col("y")).sum().alias("lost"))
             )
             k = counts.height + 1  # one extra value for anything unseen at predict time
             table = {
-                v: ((w + 1) / (won + k), (lo + 1) / (lost + k))
-                for v, w, lo in counts.iter_rows()
+                v: ((w + 1) / (won + k), (lo + 1) / (lost + k)) for v, w, lo in counts.iter_rows()
             }
             self.tables[name] = table
             self.unseen[name] = (1 / (won + k), 1 / (lost + k))
@@ -134,7 +135,7 @@ class NaiveBayesBaseline:
             table, unseen = self.tables[name], self.unseen[name]
             ratios = [table.get(v, unseen) for v in labels]
             score += np.log([w / lo for w, lo in ratios])
-        return 1.0 / (1.0 + np.exp(-score))
+        return np.asarray(1.0 / (1.0 + np.exp(-score)))
 
 
 ModelFactory = Callable[..., Model]

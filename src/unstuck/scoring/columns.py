@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import polars as pl
 
@@ -30,7 +30,7 @@ MAX_CATEGORIES = 30
 MIN_CATEGORY_COUNT = 5
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     ID = "id"
     DATE = "date"
     CONSTANT = "constant"

@@ -1,7 +1,8 @@
 """Turn a table into the two matrices the models read.
 
 Trees get numbers as they are (missing stays NaN, LightGBM routes it) and categories as
-integer codes. The linear model gets imputed, clipped and scaled numbers, a missing flag
+integer codes. The linear model gets imputed, clipped and scaled numbers (plus, for the scorer, a
+rank-based normal score of each), a missing flag
 where a column had gaps, and one-hot categories. Everything is learned from the training
 rows only, so cross-validation never peeks at the rows it scores.
 """
@@ -22,8 +23,7 @@ OTHER = "(other)"
 CLIP_QUANTILES = (0.01, 0.99)
 
 
-import os
-MODE = os.environ.get("UNSTUCK_MODE", "both")
+# The rank feature reads a number through 51 training quantiles (every 2%).
 QUANTILE_POINTS = 51
 
 
@@ -75,8 +75,12 @@ def text_values(frame: pl.DataFrame, name: str) -> pl.Series:
 
 
 class Encoder:
-    def __init__(self, plan: ColumnPlan) -> None:
+    def __init__(self, plan: ColumnPlan, *, rank_features: bool = False) -> None:
         self.plan = plan
+        # A second, rank-based copy of each number (its normal score among the training
+        # values) lets the linear model use skewed amounts and day counts without one
+        # outlier setting the slope (IBM, logistic alone at 1,000 deals: 0.852 -> 0.868).
+        self.rank_features = rank_features
         self._numeric: list[_Numeric] = []
         self._categorical: list[_Categorical] = []
 
@@ -127,7 +131,7 @@ class Encoder:
         sources: list[str] = []
         for num in self._numeric:
             sources.append(num.name)
-            if MODE in ("both",):
+            if self.rank_features:
                 sources.append(num.name)
             if num.flag_missing:
                 sources.append(num.name)
@@ -158,7 +162,7 @@ class Encoder:
             missing = np.isnan(values)
             filled = np.where(missing, num.median, np.clip(values, num.low, num.high))
             linear_cols.append(((filled - num.mean) / num.scale)[:, None])
-            if MODE in ("both",):
+            if self.rank_features:
                 linear_cols.append(_normal_score(filled, num.quantiles)[:, None])
             if num.flag_missing:
                 linear_cols.append(missing.astype(np.float64)[:, None])

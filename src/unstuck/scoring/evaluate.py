@@ -194,7 +194,7 @@ class _CurvePlan:
 
 
 def _curve_plan(n_rows: int, train_sizes: Sequence[int]) -> _CurvePlan:
-    test_rows = min(TEST_ROWS, int(round(n_rows * TEST_SHARE)))
+    test_rows = min(TEST_ROWS, round(n_rows * TEST_SHARE))
     pool = n_rows - test_rows
     return _CurvePlan(test_rows, [s for s in train_sizes if 20 <= s <= pool])
 

@@ -53,8 +53,12 @@ def calibration_svg(report: EvaluationReport) -> str:
     ]
     for i, score in enumerate(report.cross_validation):
         colour = COLOURS[i % len(COLOURS)]
-        points = " ".join(f"{_x(b.mean_predicted):.1f},{_y(b.observed):.1f}" for b in score.reliability)
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        points = " ".join(
+            f"{_x(b.mean_predicted):.1f},{_y(b.observed):.1f}" for b in score.reliability
+        )
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
         parts += [
             f'<circle cx="{_x(b.mean_predicted):.1f}" cy="{_y(b.observed):.1f}" r="3" '
             f'fill="{colour}"><title>{escape(score.label)}: {b.count} deals, predicted '

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from unstuck.domain import Deal, summarize
 from unstuck.errors import NotFound
-from unstuck.store import events, rows, summaries
+from unstuck.store import bulk, events, rows, summaries
 from unstuck.store import schema as t
 
 
@@ -125,34 +125,12 @@ def write_deals(
             _replace(conn, merged, accounts, now, old)
     if not dry_run:
         for start in range(0, len(fresh), BATCH):
-            create_many(conn, fresh[start : start + BATCH], accounts, now)
+            bulk.create(conn, fresh[start : start + BATCH], accounts, now)
     return result
 
 
 # Rows per executemany: large enough to amortise round trips, small enough to bound memory.
 BATCH = 2000
-
-
-def create_many(
-    conn: Connection, deals: list[Deal], accounts: dict[str, int], now: datetime
-) -> None:
-    """Insert new deals and all their history with one executemany per table."""
-    heads = []
-    for deal in deals:
-        values = rows.deal_values(deal, accounts.get(deal.account or ""), now)
-        values.update(rows.summary_values(summarize(deal)))
-        heads.append(values)
-    conn.execute(insert(t.deals), heads)
-    ids = [d.id for d in deals]
-    found = conn.execute(select(t.deals.c.id, t.deals.c.pk).where(t.deals.c.id.in_(ids)))
-    pks = {deal_id: pk for deal_id, pk in found}
-    batches: dict[str, list[dict[str, Any]]] = {}
-    for deal in deals:
-        for name, batch in rows.child_rows(deal, int(pks[deal.id])).items():
-            batches.setdefault(name, []).extend(batch)
-    for name, batch in batches.items():
-        if batch:
-            conn.execute(insert(t.metadata.tables[name]), batch)
 
 
 def _replace(
