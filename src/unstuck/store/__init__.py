@@ -305,7 +305,7 @@ def _load_features() -> None:
     """
     import importlib
 
-    for feature in ("cadence", "review", "web"):
+    for feature in ("cadence", "review", "web", "scoring"):
         name = f"unstuck.store.schema_{feature}"
         try:
             importlib.import_module(name)
