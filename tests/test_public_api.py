@@ -21,7 +21,7 @@ PUBLIC = {
         "ConfigError", "ConflictError", "DatabaseUnreachable", "InputError", "NotFound",
         "SchemaTooNew", "SchemaTooOld", "StoreError", "UnstuckError", "UsageError",
     ],
-    "unstuck.store": ["DealRow", "ImportResult", "Store", "Transaction"],
+    "unstuck.store": ["DealRow", "ImportResult", "ScanRow", "Store", "Transaction"],
     "unstuck.diagnosis": [
         "ContentError", "Diagnosis", "DiagnosisContext", "Finding", "FrameworkError", "Play",
         "PlaybookError", "QualificationFramework", "Question", "Signals", "StageNorm",

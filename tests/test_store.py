@@ -229,16 +229,25 @@ def test_a_schema_behind_the_head_asks_for_db_upgrade_which_keeps_the_data(
     from unstuck.store import engine
 
     old = open_store(db_url, check=False)
-    with old.write() as tx:  # a database as the first release left it
+    with old.write() as tx:  # a database as the first release left it, with one deal
         command.upgrade(engine._alembic_config(tx.conn), "0001")
-        tx.import_deals([acme()], NOW)
+        tx.conn.execute(
+            text(
+                "INSERT INTO deals (id, name, stage, status, created, fields, updated_at, "
+                "outbound_since_inbound, touch_count, stage_entered_at, close_date_pushes, "
+                "stakeholder_count, silent_since) VALUES ('old-deal', 'Old', 'lead', 'open', "
+                ":t, '{}', :t, 0, 0, :t, 0, 0, :t)"
+            ),
+            {"t": NOW},
+        )
     with pytest.raises(SchemaTooOld, match="Run `unstuck db upgrade`"):
         open_store(db_url)
     raw = open_store(db_url, check=False)
     before, after = raw.upgrade()
     assert before == "0001" and after != "0001"
     with open_store(db_url).read() as tx:
-        assert tx.deal("acme-fleet") == acme().canonical()
+        deal = tx.deal("old-deal")
+    assert (deal.name, deal.stage, deal.created) == ("Old", "lead", NOW)
 
 
 def test_an_unreachable_server_gets_a_clear_message(open_store: Opener) -> None:

@@ -204,6 +204,190 @@ SETTINGS: tuple[Setting, ...] = (
         "resistance, commitments): older notes describe a different moment of the deal.",
         "float",
     ),
+    Setting(
+        "web.secret_key",
+        None,
+        "Secret that signs the web app's cookies and CSRF tokens. Required in team mode; set "
+        "it in the environment (UNSTUCK_WEB_SECRET_KEY), not in a file others can read.",
+        "str",
+    ),
+    Setting(
+        "web.max_upload_mb",
+        10,
+        "Largest request body the web app accepts, in megabytes (imports included).",
+        "int",
+    ),
+    Setting(
+        "web.login_attempts",
+        5,
+        "Failed logins allowed per login name and per address within "
+        "web.login_window_minutes before further attempts are refused.",
+        "int",
+    ),
+    Setting(
+        "web.login_window_minutes",
+        15,
+        "Window in which failed logins are counted.",
+        "int",
+    ),
+    Setting(
+        "web.session_days",
+        14,
+        "Days a browser stays logged in (team mode).",
+        "int",
+    ),
+    Setting(
+        "web.board_cards",
+        20,
+        "Cards shown per stage column on the board before a 'show more' button.",
+        "int",
+    ),
+    Setting(
+        "review.focus_count",
+        2,
+        "Deals the weekly review proposes to push to a decision each week. One or two: "
+        "more than that and none of them gets a real push.",
+        "int",
+    ),
+    Setting(
+        "review.let_go_ratio",
+        0.33,
+        "A stalled deal is proposed for letting go when its expected value per remaining "
+        "week is below this share of the pipeline's median: its time would pay about three "
+        "times as much on a typical deal.",
+        "float",
+    ),
+    Setting(
+        "review.prior_win_rate",
+        0.25,
+        "Win chance assumed before any closed history (the Beta prior's mean): a typical "
+        "rate for qualified B2B opportunities, modest so an empty history never flatters.",
+        "float",
+    ),
+    Setting(
+        "review.prior_weight",
+        4.0,
+        "How many closed deals the prior win rate is worth: a handful of your own outcomes "
+        "outweighs it.",
+        "float",
+    ),
+    Setting(
+        "review.min_closed_per_stage",
+        5,
+        "Closed deals that must have reached a stage before it gets its own win rate; "
+        "below that the overall rate stands in.",
+        "int",
+    ),
+    Setting(
+        "cadence.template",
+        "default",
+        "Cadence template used when `unstuck cadence start` is given no --template: default "
+        "(weekly), gentle, nearby, or one of yours in cadence.dir.",
+        "str",
+    ),
+    Setting(
+        "cadence.dir",
+        None,
+        "Folder with your own cadence templates (NAME.toml) and drafts (drafts/FILE.md.j2); "
+        "they override or extend the built-in ones.",
+        "path",
+    ),
+    Setting(
+        "mail.from",
+        None,
+        "Sender of the messages Unstuck drafts and sends, e.g. 'Sam Lee <sam@example.com>'.",
+        "str",
+    ),
+    Setting(
+        "mail.smtp_host",
+        None,
+        "SMTP server for `unstuck mail send`. Unset by default: nothing is sent until you set it.",
+        "str",
+    ),
+    Setting("mail.smtp_port", 587, "SMTP port (587 with starttls, 465 with tls).", "int"),
+    Setting(
+        "mail.smtp_security",
+        "starttls",
+        "How the SMTP connection is protected: starttls, tls, or none (only for a server on "
+        "this machine).",
+        "str",
+    ),
+    Setting("mail.smtp_user", None, "SMTP login name; unset to send without logging in.", "str"),
+    Setting(
+        "mail.smtp_password_env",
+        "UNSTUCK_SMTP_PASSWORD",
+        "Environment variable holding the SMTP password. Passwords are never stored in the "
+        "database or in Unstuck's settings.",
+        "str",
+    ),
+    Setting(
+        "mail.smtp_password_file",
+        None,
+        "File holding the SMTP password (first line), used when the environment variable is "
+        "not set. Keep it readable by you only.",
+        "path",
+    ),
+    Setting(
+        "mail.imap_host",
+        None,
+        "IMAP server `unstuck mail sync` reads replies from. Unset by default: nothing is read.",
+        "str",
+    ),
+    Setting("mail.imap_port", 993, "IMAP port (993 with tls, 143 with starttls).", "int"),
+    Setting(
+        "mail.imap_security",
+        "tls",
+        "How the IMAP connection is protected: tls, starttls, or none (only for a server on "
+        "this machine).",
+        "str",
+    ),
+    Setting("mail.imap_user", None, "IMAP login name.", "str"),
+    Setting(
+        "mail.imap_password_env",
+        "UNSTUCK_IMAP_PASSWORD",
+        "Environment variable holding the IMAP password (never stored by Unstuck).",
+        "str",
+    ),
+    Setting(
+        "mail.imap_password_file",
+        None,
+        "File holding the IMAP password (first line), used when the environment variable is "
+        "not set.",
+        "path",
+    ),
+    Setting("mail.imap_folder", "INBOX", "Mailbox folder `unstuck mail sync` reads.", "str"),
+    Setting(
+        "mail.timeout",
+        20.0,
+        "Seconds to wait for the mail server before giving up with a clear message.",
+        "float",
+    ),
+    Setting(
+        "scoring.snapshot_days",
+        14.0,
+        "Days between the snapshots taken of each closed deal to train the win-chance model.",
+        "float",
+    ),
+    Setting(
+        "scoring.max_snapshots",
+        6,
+        "Most snapshots per closed deal (evenly spread over its life, the latest kept).",
+        "int",
+    ),
+    Setting(
+        "scoring.min_per_outcome",
+        5,
+        "Won and lost deals each needed (with 20 closed in all) before a model is trained; "
+        "below that, stage win rates with a prior give the chance.",
+        "int",
+    ),
+    Setting(
+        "scoring.stale_share",
+        0.25,
+        "A trained model is set aside for stage win rates once the closed deals have grown "
+        "by more than this share since training (retrain with `unstuck score train`).",
+        "float",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from unstuck import scan
 from unstuck.config import Config, default_db_path
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, build_context, diagnose
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.store import Store
 from unstuck.store.write import ImportResult
+
+# Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
+SCAN_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class StallReport:
+    """The worst stalled deals with their diagnoses, how many are stalled, how many open."""
+
+    shown: list[tuple[Deal, Diagnosis]]
+    stalled: int
+    checked: int
 
 
 @dataclass
@@ -48,7 +61,33 @@ class Unstuck:
                         "questions": list(pipeline.qualification.questions),
                     },
                 )
+        if not dry_run and result.created:
+            created = set(result.created)
+            self.warm_scan_cache([d for d in pipeline.deals if d.id in created], now)
         return result
+
+    def warm_scan_cache(self, deals: list[Deal], now: datetime) -> None:
+        """Fill the stall scan's cache for new open deals while they are in memory.
+
+        The first ``stalled`` after an import then reads summaries only; without this
+        it would have to load every new deal's history once.
+        """
+        fresh = [deal.canonical() for deal in deals if deal.is_open]
+        if not fresh:
+            return
+        context = self.diagnosis_context()
+        key = scan.context_key(context)
+        with self.store.read() as tx:
+            pks = {row.id: row.pk for row in tx.scan_rows()}
+        cache = []
+        for deal in fresh:
+            if deal.id not in pks or any(x.at > now for x in deal.touches):
+                continue
+            diagnosis = diagnose(deal, now, context, plays=False)
+            until = scan.valid_until(deal, now, context)
+            cache.append((pks[deal.id], scan.cache_value(deal, diagnosis), key, now, until))
+        with self.store.write() as tx:
+            tx.set_scan_cache(cache)
 
     def export_document(self, as_of: datetime | None = None) -> dict[str, object]:
         with self.store.read() as tx:
@@ -105,18 +144,49 @@ class Unstuck:
         limit: int | None = None,
         context: DiagnosisContext | None = None,
         plays: bool = True,
-    ) -> tuple[list[tuple[Deal, Diagnosis]], int]:
-        """Open deals that are stalled as of ``now``, worst first, and how many were checked.
+    ) -> StallReport:
+        """Open deals that are stalled as of ``now``, worst first.
 
-        ``plays=False`` skips drafting the plays, for views that only list the deals.
+        Uses the stall scan (``unstuck.scan``): verdicts for every open deal from the
+        summary columns and cached severities, then a full diagnosis only for the
+        ``limit`` worst (all of them when ``limit`` is None). ``plays=False`` skips
+        drafting plays, for views that only list the deals.
         """
         context = context or self.diagnosis_context()
+        verdicts = self.scan_verdicts(now, owner, context)
+        stuck = scan.worst_first(verdicts)
+        shown = stuck[:limit] if limit is not None else stuck
         with self.store.read() as tx:
-            deals = tx.deals(status=Status.OPEN, owner=owner)
-        found = [(deal, diagnose(deal, now, context, plays=plays)) for deal in deals]
-        stuck = [(d, g) for d, g in found if g.stalled]
-        stuck.sort(key=lambda pair: (-pair[1].severity, -(pair[0].value or 0), pair[0].id))
-        return (stuck[:limit] if limit is not None else stuck), len(deals)
+            deals = {d.id: d for d in tx.deals(ids=[v.id for v in shown])}
+        pairs = [(deals[v.id], diagnose(deals[v.id], now, context, plays=plays)) for v in shown]
+        pairs.sort(key=lambda pair: (-pair[1].severity, -(pair[0].value or 0), pair[0].id))
+        return StallReport(pairs, len(stuck), len(verdicts))
+
+    def scan_verdicts(
+        self, now: datetime, owner: str | None, context: DiagnosisContext
+    ) -> list[scan.Verdict]:
+        """A verdict for every open deal; refreshes the scan cache where it is stale."""
+        key = scan.context_key(context)
+        with self.store.read() as tx:
+            rows = tx.scan_rows(owner)
+        stale = [row for row in rows if scan.needs_diagnosis(row, key, now)]
+        fresh = {row.id: row for row in stale}
+        verdicts = {row.id: scan.verdict(row, now, context) for row in rows if row.id not in fresh}
+        for start in range(0, len(stale), SCAN_BATCH):
+            chunk = stale[start : start + SCAN_BATCH]
+            with self.store.read() as tx:
+                deals = tx.deals(ids=[row.id for row in chunk])
+            cache = []
+            for deal in deals:
+                row = fresh[deal.id]
+                diagnosis = diagnose(deal, now, context, plays=False)
+                verdicts[deal.id] = scan.from_diagnosis(row, diagnosis)
+                if row.last_event_at is None or row.last_event_at <= now:
+                    until = scan.valid_until(deal, now, context)
+                    cache.append((row.pk, scan.cache_value(deal, diagnosis), key, now, until))
+            with self.store.write() as tx:
+                tx.set_scan_cache(cache)
+        return list(verdicts.values())
 
     def stage_order(self, seen: list[str] | None = None) -> list[str]:
         order = list(self.config.list_("pipeline.stages"))

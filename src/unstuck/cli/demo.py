@@ -13,11 +13,9 @@ from unstuck.cli.common import (
     console,
     now_from,
     open_app,
-    print_table,
     user_errors,
 )
-from unstuck.cli.pipeline import deals_table, sort_rows
-from unstuck.domain import Status
+from unstuck.cli.review import print_review
 from unstuck.errors import UsageError
 
 
@@ -46,11 +44,12 @@ def register(app: typer.Typer) -> None:
             result = app_.import_pipeline(pipeline, now, dry_run=False)
             console.print(
                 f"Built a sample pipeline in {path}: {len(result.created)} deals "
-                f"(open and closed history). Try: unstuck deals --db {path}\n"
+                "(open ones and closed history). Here is its weekly review.\n"
             )
-            with app_.store.read() as tx:
-                rows = tx.deal_rows(status=Status.OPEN)
-            rows = sort_rows(rows, "stage", app_.stage_order(sorted({r.stage for r in rows})))
-            total = sum(r.value or 0 for r in rows)
-            title = f"{len(rows)} open deals, {total:,.0f} in all, as of {now:%Y-%m-%d}"
-            print_table(deals_table(rows, now, title, console.width))
+            print_review(app_, now)
+            console.print(
+                f"\nNext: unstuck deals --db {path} (every open deal), unstuck stalled --db "
+                f"{path} (the stuck ones), unstuck diagnose DEAL --db {path} (why, and what "
+                "to do).",
+                highlight=False,
+            )

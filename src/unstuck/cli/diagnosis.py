@@ -30,6 +30,9 @@ from unstuck.cli.pipeline import short_owner
 from unstuck.diagnosis import Diagnosis
 from unstuck.domain import Deal
 
+# The table shows the worst deals; a terminal page of thousands helps nobody.
+TABLE_LIMIT = 50
+
 
 def severity_text(severity: float) -> Text:
     """A short bar and the number: red from 0.7, yellow from 0.4."""
@@ -109,7 +112,11 @@ def register(app: typer.Typer) -> None:
     def stalled_cmd(
         db: DbOption = None,
         owner: OwnerOption = None,
-        limit: Annotated[int | None, typer.Option(min=1, help="Show at most N deals.")] = None,
+        limit: Annotated[
+            int | None,
+            typer.Option(min=1, help=f"Show the N worst (default {TABLE_LIMIT} in the table)."),
+        ] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Show every stuck deal.")] = False,
         as_of: AsOfOption = None,
         json: JsonOption = False,
     ) -> None:
@@ -117,20 +124,28 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             app_ = open_app(db)
             now = now_from(as_of, app_.tz)
-            pairs, checked = app_.stalled(now, owner=owner, limit=limit, plays=json)
+            if limit is None and not json and not all_:
+                limit = TABLE_LIMIT
+            report = app_.stalled(now, owner=owner, limit=limit, plays=json)
             if json:
-                print_json([diagnosis.to_dict() for _, diagnosis in pairs])
+                print_json([diagnosis.to_dict() for _, diagnosis in report.shown])
                 return
-            if checked == 0:
+            if report.checked == 0:
                 who = f" for owner {owner!r}" if owner else ""
                 console.print(f"No open deals{who}.")
                 return
-            if not pairs:
-                console.print(f"None of the {checked} open deals is stuck as of {now:%Y-%m-%d}.")
+            if not report.shown:
+                console.print(
+                    f"None of the {report.checked} open deals is stuck as of {now:%Y-%m-%d}."
+                )
                 return
-            title = f"{len(pairs)} stuck of {checked} open deals, as of {now:%Y-%m-%d}"
-            print_table(stalled_table(pairs, now, title, console.width))
-            console.print("[dim]unstuck diagnose DEAL shows the evidence and what to do.[/]")
+            title = f"{report.stalled} stuck of {report.checked} open deals, as of {now:%Y-%m-%d}"
+            if len(report.shown) < report.stalled:
+                title += f" (the worst {len(report.shown)})"
+            print_table(stalled_table(report.shown, now, title, console.width))
+            more = report.stalled - len(report.shown)
+            hint = f"{more} more: --limit N or --all. " if more else ""
+            console.print(f"[dim]{hint}unstuck diagnose DEAL shows the evidence and what to do.[/]")
 
     @app.command("diagnose")
     def diagnose_cmd(

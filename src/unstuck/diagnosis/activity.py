@@ -181,7 +181,8 @@ def _later(current: Commitment | None, event: Commitment) -> Commitment:
 
 def close_dates(deal: Deal) -> tuple[date, ...]:
     """The expected close dates in the order they were set, ending with the current one."""
-    dates = [c.expected_close for c in sorted(deal.close_date_history, key=lambda c: c.at)]
+    ordered = sorted(deal.close_date_history, key=lambda c: (c.at, c.expected_close))
+    dates = [c.expected_close for c in ordered]
     if deal.expected_close is not None and (not dates or dates[-1] != deal.expected_close):
         dates.append(deal.expected_close)
     return tuple(dates)

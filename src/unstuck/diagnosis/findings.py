@@ -92,9 +92,35 @@ def grow(excess: float, scale: float, floor: float, ceiling: float = 0.99) -> fl
     return floor + (ceiling - floor) * (1.0 - math.exp(-excess / max(scale, 1e-9)))
 
 
+# The severities of the three findings that grow with the clock alone. The stall scan
+# (unstuck.scan) computes them from the per-deal summary columns, without the history;
+# the rules below use the same functions, so both always agree.
+
+
+def quiet_severity(days_silent: float, unanswered: int, rules: Rules) -> float | None:
+    if days_silent < rules.quiet_days or unanswered < rules.quiet_unanswered:
+        return None
+    return grow(days_silent - rules.quiet_days, 3 * rules.quiet_days, 0.5)
+
+
+def stage_severity(days_in_stage: float, norm_days: float, rules: Rules) -> float | None:
+    limit = max(norm_days, 1.0) * rules.stage_factor
+    if days_in_stage <= limit:
+        return None
+    return grow(days_in_stage - limit, limit, 0.5)
+
+
+def overdue_severity(days_past_close: int, close_pushes: int, rules: Rules) -> float | None:
+    pushed_over = close_pushes - rules.close_pushes
+    if days_past_close <= 0 and pushed_over <= 0:
+        return None
+    return grow(days_past_close / 30.0 + max(pushed_over, 0), 1.5, 0.4)
+
+
 def gone_quiet(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
     """Silence past ``quiet_days`` while ``quiet_unanswered`` seller touches wait."""
-    if s.days_silent < rules.quiet_days or s.unanswered < rules.quiet_unanswered:
+    severity = quiet_severity(s.days_silent, s.unanswered, rules)
+    if severity is None:
         return None
     days = int(s.days_silent)
     sent = plural(s.unanswered, "message")
@@ -106,7 +132,6 @@ def gone_quiet(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
         evidence = [f"{opening} ({days} days); {sent} sent since."]
     if s.final_call_at is not None:
         evidence.append(f"A final call went out on {day(s.final_call_at)}; no answer yet.")
-    severity = grow(s.days_silent - rules.quiet_days, 3 * rules.quiet_days, 0.5)
     summary = f"No reply for {days} days; {sent} unanswered."
     return Finding(FindingKind.GONE_QUIET, None, severity, tuple(evidence), summary)
 
@@ -114,8 +139,8 @@ def gone_quiet(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
 def stage_stuck(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
     """Longer in the stage than ``stage_factor`` times what won deals needed."""
     norm = max(s.stage_norm_days, 1.0)
-    limit = norm * rules.stage_factor
-    if s.days_in_stage <= limit:
+    severity = stage_severity(s.days_in_stage, s.stage_norm_days, rules)
+    if severity is None:
         return None
     days = int(s.days_in_stage)
     source = (
@@ -127,7 +152,6 @@ def stage_stuck(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
         f"In {s.stage} since {day(s.stage_entered_at)} ({days} days); won deals needed "
         f"about {round(norm)} days there ({source}).",
     )
-    severity = grow(s.days_in_stage - limit, limit, 0.5)
     summary = f"{days} days in {s.stage}; won deals needed about {round(norm)}."
     return Finding(FindingKind.STAGE_STUCK, None, severity, evidence, summary)
 
@@ -135,7 +159,8 @@ def stage_stuck(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
 def overdue(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
     """The expected close date has passed, or was pushed later too often."""
     pushed_over = s.close_pushes - rules.close_pushes
-    if s.days_past_close <= 0 and pushed_over <= 0:
+    severity = overdue_severity(s.days_past_close, s.close_pushes, rules)
+    if severity is None:
         return None
     evidence: list[str] = []
     parts: list[str] = []
@@ -150,8 +175,6 @@ def overdue(deal: Deal, s: Signals, rules: Rules) -> Finding | None:
         evidence.append(f"The close date was pushed later {times(s.close_pushes)}: {path}.")
         if pushed_over > 0:
             parts.append(f"close date pushed {times(s.close_pushes)}")
-    excess = s.days_past_close / 30.0 + max(pushed_over, 0)
-    severity = grow(excess, 1.5, 0.4)
     summary = "; ".join(parts).capitalize() + "."
     return Finding(FindingKind.OVERDUE, None, severity, tuple(evidence), summary)
 
@@ -350,9 +373,14 @@ def find_all(deal: Deal, s: Signals, rules: Rules) -> tuple[Finding, ...]:
 def combined_severity(findings: Sequence[Finding], share: float = 0.5) -> float:
     """The worst finding, raised by a share of each other one: ``1 - (1 - max) *
     prod(1 - share * s_i)``. Several problems weigh more than one, but never add past 1."""
-    if not findings:
+    return combine([f.severity for f in findings], share)
+
+
+def combine(severities: Sequence[float], share: float = 0.5) -> float:
+    """``combined_severity`` of bare severities (the stall scan has no Finding objects)."""
+    if not severities:
         return 0.0
-    ordered = sorted((f.severity for f in findings), reverse=True)
+    ordered = sorted(severities, reverse=True)
     remaining = 1.0 - ordered[0]
     for other in ordered[1:]:
         remaining *= 1.0 - share * other
@@ -363,6 +391,7 @@ __all__ = [
     "RESISTANCE_FLOOR",
     "Finding",
     "Rules",
+    "combine",
     "combined_severity",
     "decision_loop",
     "find_all",
@@ -372,8 +401,11 @@ __all__ = [
     "misaligned",
     "no_authority",
     "overdue",
+    "overdue_severity",
+    "quiet_severity",
     "resistance",
     "single_threaded",
+    "stage_severity",
     "stage_stuck",
     "unqualified",
 ]

@@ -44,7 +44,8 @@ def summarize(deal: Deal) -> DealSummary:
     inbound = [t.at for t in deal.touches if t.direction is Direction.INBOUND]
     outbound = [t.at for t in deal.touches if t.direction is Direction.OUTBOUND]
     last_in = max(inbound, default=None)
-    since = sum(1 for at in outbound if last_in is None or at > last_in)
+    silent_since = last_in or deal.created
+    since = sum(1 for at in outbound if at > silent_since)
     return DealSummary(
         last_inbound_at=last_in,
         last_outbound_at=max(outbound, default=None),
@@ -54,7 +55,7 @@ def summarize(deal: Deal) -> DealSummary:
         stage_entered_at=deal.stage_entered_at(),
         close_date_pushes=close_date_pushes(deal.close_date_history, deal.expected_close),
         stakeholder_count=len(deal.stakeholders),
-        silent_since=last_in or deal.created,
+        silent_since=silent_since,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, update
 
 from unstuck.domain import (
     Answer,
@@ -55,6 +55,26 @@ class DealRow:
     stakeholder_count: int
     silent_since: datetime
     has_why: bool
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    """What the scan reads of one open deal: ids, summary columns and the cache."""
+
+    pk: int
+    id: str
+    value: float | None
+    stage: str
+    silent_since: datetime
+    outbound_since_inbound: int
+    stage_entered_at: datetime
+    expected_close_days: int | None  # days from the epoch, for cheap arithmetic
+    close_date_pushes: int
+    last_event_at: datetime | None  # the latest dated event of any kind
+    static_severities: str | None
+    static_key: str | None
+    static_at: datetime | None
+    static_until: datetime | None
 
 
 class Transaction:
@@ -142,6 +162,88 @@ class Transaction:
             filters.append(t.deals.c.stage == stage)
         return filters
 
+    def scan_rows(self, owner: str | None = None) -> list[ScanRow]:
+        """Every open deal's summary columns and cached scan severities, no history."""
+        d, c = t.deals, t.close_date_changes
+        last_close_change = (
+            select(func.max(c.c.at)).where(c.c.deal_pk == d.c.pk).correlate(d).scalar_subquery()
+        )
+        query = select(
+            d.c.pk,
+            d.c.id,
+            d.c.value,
+            d.c.stage,
+            d.c.silent_since,
+            d.c.outbound_since_inbound,
+            d.c.stage_entered_at,
+            d.c.expected_close,
+            d.c.close_date_pushes,
+            d.c.last_touch_at,
+            last_close_change,
+            d.c.static_severities,
+            d.c.static_key,
+            d.c.static_at,
+            d.c.static_until,
+        ).where(*self._filters(Status.OPEN, owner, None))
+        out = []
+        for row in self.conn.execute(query).all():
+            (
+                pk,
+                ident,
+                value,
+                stage,
+                silent,
+                unanswered,
+                entered,
+                close,
+                pushes,
+                touched,
+                close_changed,
+                cached,
+                key,
+                cached_at,
+                cached_until,
+            ) = row
+            events = [x for x in (touched, close_changed, entered) if x is not None]
+            out.append(
+                ScanRow(
+                    pk,
+                    ident,
+                    value,
+                    stage,
+                    silent,
+                    unanswered,
+                    entered,
+                    close.toordinal() if close else None,
+                    pushes,
+                    max(events) if events else None,
+                    cached,
+                    key,
+                    cached_at,
+                    cached_until,
+                )
+            )
+        return out
+
+    def set_scan_cache(self, rows: Sequence[tuple[int, str, str, datetime, datetime]]) -> None:
+        """Store (pk, severities, key, computed-for moment, valid until) for the stall scan."""
+        if not rows:
+            return
+        self.conn.execute(
+            update(t.deals)
+            .where(t.deals.c.pk == bindparam("b_pk"))
+            .values(
+                static_severities=bindparam("b_sev"),
+                static_key=bindparam("b_key"),
+                static_at=bindparam("b_at"),
+                static_until=bindparam("b_until"),
+            ),
+            [
+                {"b_pk": pk, "b_sev": sev, "b_key": key, "b_at": at, "b_until": until}
+                for pk, sev, key, at, until in rows
+            ],
+        )
+
     def owners(self) -> list[str]:
         query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()
         return sorted(self.conn.execute(query).scalars())
@@ -220,6 +322,7 @@ class Transaction:
             self.conn.execute(insert(s).values(**row))
         else:
             self.conn.execute(update(s).where(s.c.pk == found).values(**row))
+        self.conn.execute(update(t.deals).where(t.deals.c.pk == pk).values(static_key=None))
         summaries.refresh(self.conn, [pk])
 
     def update_deal(self, deal_id: str, now: datetime, **values: Any) -> None:
@@ -316,4 +419,4 @@ def _load_features() -> None:
 
 _load_features()
 
-__all__ = ["DealRow", "ImportResult", "Store", "Transaction"]
+__all__ = ["DealRow", "ImportResult", "ScanRow", "Store", "Transaction"]

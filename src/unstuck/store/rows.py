@@ -82,6 +82,11 @@ def deal_values(deal: Deal, account_pk: int | None, now: datetime) -> dict[str, 
         "revisit_on": deal.revisit_on,
         "closed_at": deal.closed_at,
         "updated_at": now,
+        # A changed deal's cached scan severities are stale (unstuck/scan.py).
+        "static_severities": None,
+        "static_key": None,
+        "static_at": None,
+        "static_until": None,
     }
 
 

@@ -81,6 +81,13 @@ deals = Table(
     # Since when the prospect has been silent: the last reply, or the deal's creation.
     # Independent of any threshold, indexed, so "quiet for N days" is a range read.
     Column("silent_since", DateTime, nullable=False),
+    # -- the stall scan's cache (see unstuck/scan.py): severities of the findings that
+    # only change when the deal changes, the rules' fingerprint and the moment they were
+    # computed for. Every write to the deal clears static_key, so it is recomputed.
+    Column("static_severities", String(200)),
+    Column("static_key", String(40)),
+    Column("static_at", DateTime),
+    Column("static_until", DateTime),
 )
 Index("ix_deals_status_silent", deals.c.status, deals.c.silent_since)
 Index("ix_deals_status_stage_entered", deals.c.status, deals.c.stage_entered_at)

@@ -9,17 +9,12 @@ pure twin is :func:`unstuck.domain.summarize`; a test checks they agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select, update
+from sqlalchemy import Connection, and_, case, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from unstuck.store import schema as t
-
-# A moment before any touch, so "outbound since the last reply" counts every outbound
-# touch of a deal that never had a reply.
-_EPOCH = datetime(1900, 1, 1)
 
 
 def _scalar(query: Any, outer: Any = None) -> ColumnElement[Any]:
@@ -42,7 +37,7 @@ def _expressions() -> dict[str, ColumnElement[Any]]:
         .where(
             y.c.deal_pk == d.c.pk,
             y.c.direction == "outbound",
-            y.c.at > func.coalesce(last_in, literal(_EPOCH)),
+            y.c.at > func.coalesce(last_in, d.c.created),
         )
     )
     s = t.stage_changes

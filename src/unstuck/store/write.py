@@ -159,12 +159,14 @@ def insert_child(conn: Connection, deal_id: str, table_name: str, row: dict[str,
     pk = deal_pk(conn, deal_id)
     table = t.metadata.tables[table_name]
     conn.execute(insert(table).values(deal_pk=pk, **row))
+    conn.execute(update(t.deals).where(t.deals.c.pk == pk).values(static_key=None))
     summaries.refresh(conn, [pk])
     return pk
 
 
 def update_deal(conn: Connection, deal_id: str, now: datetime, **values: Any) -> int:
     pk = deal_pk(conn, deal_id)
+    values.setdefault("static_key", None)
     conn.execute(update(t.deals).where(t.deals.c.pk == pk).values(updated_at=now, **values))
     summaries.refresh(conn, [pk])
     return pk

@@ -1,10 +1,13 @@
-"""scale: indexes and bulk paths (issue 9)
+"""scale: the stall scan's per-deal cache of severities that change only with the deal
 
 Revision ID: 0005
 Revises: 0004
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"
@@ -13,8 +16,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("deals", sa.Column("static_severities", sa.String(200), nullable=True))
+    op.add_column("deals", sa.Column("static_key", sa.String(40), nullable=True))
+    op.add_column("deals", sa.Column("static_at", sa.DateTime(), nullable=True))
+    op.add_column("deals", sa.Column("static_until", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("deals") as batch:
+        batch.drop_column("static_until")
+        batch.drop_column("static_at")
+        batch.drop_column("static_key")
+        batch.drop_column("static_severities")

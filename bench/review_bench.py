@@ -1,0 +1,119 @@
+"""How long the weekly review takes on a large pipeline.
+
+    python -m bench.review_bench                 # builds 14,300 deals (~10,000 open) in a temp
+                                                 # SQLite file, then times the review
+    python -m bench.review_bench --db PATH_OR_URL --as-of 2026-11-20   # an existing database
+
+The main bench runner calls :func:`run` with a database it has filled; it returns
+(name, seconds, target) rows. The review's target: under 3 s for 10,000 open deals
+(200,000 touches) on SQLite. The rows split the time into reading the open deals, reading
+the closed history, building the context and chances, and the review itself (diagnosing
+every deal, scoring, economics), so a slow run says where the time went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from unstuck.config import default_config
+from unstuck.diagnosis import build_context
+from unstuck.domain import Status
+from unstuck.review import ReviewSettings, build_review, learn_win_rates, render_html, week_start
+from unstuck.sample import iter_deals
+from unstuck.service import Unstuck
+from unstuck.store import Store, reviews
+
+TARGET = "< 3 s (10k open, SQLite)"
+
+
+def _as_of(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(hour=23, minute=59, second=59) if len(text) == 10 else moment
+
+
+def run(db_url: str, as_of: str) -> list[tuple[str, float, str]]:
+    """Time one review of every open deal in ``db_url`` as of ``as_of``."""
+    now = _as_of(as_of)
+    config = default_config()
+    app = Unstuck(config, Store.open(db_url))
+    rows: list[tuple[str, float, str]] = []
+    try:
+        start = time.perf_counter()
+        with app.store.read() as tx:
+            deals = tx.deals(status=Status.OPEN)
+            t_open = time.perf_counter()
+            history = reviews.closed_history(tx)
+            current = reviews.picks(tx, week_start(now), None)
+            previous = reviews.picks(tx, week_start(now) - timedelta(days=7), None)
+        t_history = time.perf_counter()
+        context = build_context(config, [d for d in history if d.status is not Status.NURTURE])
+        chances = learn_win_rates(history, app.stage_order(), now)
+        t_context = time.perf_counter()
+        review = build_review(
+            deals, history, now, context, chances, previous, current_picks=current,
+            settings=ReviewSettings.from_config(config),
+        )  # fmt: skip
+        t_review = time.perf_counter()
+        render_html(review)
+        t_html = time.perf_counter()
+    finally:
+        app.store.close()
+    n = len(deals)
+    rows += [
+        (f"review: read {n:,} open deals (tx.deals)", t_open - start, ""),
+        (f"review: read {len(history):,} closed deals (light)", t_history - t_open, ""),
+        ("review: diagnosis context and win rates", t_context - t_history, ""),
+        ("review: diagnose, score and weigh every deal", t_review - t_context, ""),
+        (f"review of {n:,} open deals in-process, total", t_review - start, TARGET),
+        ("review: HTML report", t_html - t_review, ""),
+    ]
+    command = [sys.executable, "-m", "unstuck", "review", "--as-of", as_of, "--db", db_url]
+    begin = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    rows.append(("`unstuck review` end to end", time.perf_counter() - begin, TARGET))
+    return rows
+
+
+def build(db_url: str, now: datetime, total: int = 14_300) -> None:
+    """About 10,000 open deals with ~20 touches each, imported in batches of 5,000."""
+    store = Store.open(db_url)
+    batch = []
+    try:
+        for deal in iter_deals(total, now, seed=1):
+            batch.append(deal)
+            if len(batch) == 5000:
+                with store.write() as tx:
+                    tx.import_deals(batch, now)
+                batch = []
+        if batch:
+            with store.write() as tx:
+                tx.import_deals(batch, now)
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.review_bench", description=__doc__)
+    parser.add_argument("--db", help="an existing database (default: build one)")
+    parser.add_argument("--as-of", default="2026-11-20")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            db = str(Path(tmp) / "review-bench.db")
+            began = time.perf_counter()
+            build(db, _as_of(args.as_of).replace(hour=12, minute=0, second=0))
+            print(f"built {db} in {time.perf_counter() - began:.1f} s")
+        for name, seconds, target in run(db, args.as_of):
+            print(f"  {name:<52} {seconds:>8.2f} s  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""``build_review``: open deals, closed history and ``now`` in; a :class:`Review` out.
+
+Pure: no database, no clock, no printing. The shells (CLI, web) load the deals once,
+build the diagnosis context once and pass them in. Every open deal is diagnosed without
+plays (the costly part is rendering drafts); only the focus picks get their plays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from unstuck.diagnosis import Diagnosis, DiagnosisContext, diagnose
+from unstuck.diagnosis.plays import should_let_go
+from unstuck.domain import Deal
+from unstuck.review.chance import Chance, ChanceModel
+from unstuck.review.focus import assess_all, focus_item, rank_candidates, score_deal
+from unstuck.review.glance import band_of, build_glance, closed_changes, open_changes
+from unstuck.review.letgo import build_let_go, economics, time_to_close
+from unstuck.review.model import (
+    Economics,
+    Focus,
+    FocusItem,
+    LedgerLine,
+    QualificationGap,
+    Review,
+    ReviewSettings,
+    WhatIsReal,
+)
+from unstuck.review.records import FocusPick, PickedBy, week_start
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One open deal with everything the sections need, computed once."""
+
+    deal: Deal
+    diagnosis: Diagnosis
+    chance: Chance
+    band: str
+    let_go: bool
+    economics: Economics | None
+
+    @property
+    def expected_value(self) -> float:
+        return (self.deal.value or 0.0) * self.chance.p
+
+
+def assess(
+    deals: Iterable[Deal],
+    now: datetime,
+    context: DiagnosisContext,
+    chance_model: ChanceModel,
+    settings: ReviewSettings,
+    to_close: dict[str, tuple[float, str]],
+) -> list[Assessed]:
+    out = []
+    for deal in deals:
+        if not deal.is_open:
+            continue
+        diagnosis = diagnose(deal, now, context, plays=False)
+        chance = chance_model.chance(deal, now)
+        let_go = diagnosis.stalled and should_let_go(
+            diagnosis.severity, diagnosis.signals, context.exits
+        )
+        econ = economics(deal, diagnosis, chance.p, to_close[deal.stage])
+        band = band_of(diagnosis, settings)
+        out.append(Assessed(deal, diagnosis, chance, band, let_go, econ))
+    return out
+
+
+def _focus(
+    assessed: Sequence[Assessed],
+    now: datetime,
+    context: DiagnosisContext,
+    settings: ReviewSettings,
+    current_picks: Sequence[FocusPick],
+) -> tuple[list[FocusItem], str, int]:
+    """The recorded picks of this week when there are any, else the top-scoring deals."""
+    by_id = {a.deal.id: a for a in assessed}
+    candidates = [a for a in assessed if a.diagnosis.stalled and a.deal.value]
+    scored = [(a.deal, score_deal(a.deal, a.diagnosis, a.chance, a.let_go)[0]) for a in candidates]
+    ranking = rank_candidates(scored)
+    rank = {deal_id: n for n, deal_id in enumerate(ranking, start=1)}
+    recorded = [p for p in current_picks if p.deal in by_id]
+    if recorded:
+        chosen = [(p.deal, str(p.picked_by)) for p in recorded]
+        source = "recorded"
+    else:
+        chosen = [(deal_id, str(PickedBy.SYSTEM)) for deal_id in ranking[: settings.focus_count]]
+        source = "proposed"
+    items = []
+    for deal_id, picked_by in chosen:
+        a = by_id[deal_id]
+        full = diagnose(a.deal, now, context, plays=True)
+        play = full.plays[0] if full.plays else None
+        items.append(
+            focus_item(
+                a.deal,
+                full,
+                a.chance,
+                a.let_go,
+                rank.get(deal_id, 0),
+                len(ranking),
+                picked_by,
+                play,
+            )
+        )
+    return items, source, len(ranking)
+
+
+def _real(assessed: Sequence[Assessed], context: DiagnosisContext, exclude: set[str]) -> WhatIsReal:
+    """For every other open deal, the framework's questions still open at its stage
+    (``unstuck.diagnosis.open_questions``, already computed into the signals)."""
+    gaps = []
+    qualified = 0
+    for a in assessed:
+        if a.deal.id in exclude:
+            continue
+        s = a.diagnosis.signals
+        if not s.open_questions:
+            qualified += 1
+            continue
+        gaps.append(
+            QualificationGap(
+                a.deal.id,
+                a.deal.name,
+                a.deal.stage,
+                a.deal.value,
+                s.open_questions,
+                s.required_questions,
+            )
+        )
+    gaps.sort(key=lambda g: (-(g.value or 0.0), g.deal))
+    framework = context.framework
+    return WhatIsReal(framework.name, framework.title or framework.name, tuple(gaps), qualified)
+
+
+def build_review(
+    deals: Iterable[Deal],
+    history: Sequence[Deal],
+    now: datetime,
+    context: DiagnosisContext,
+    chance_model: ChanceModel,
+    previous_picks: Sequence[FocusPick] = (),
+    *,
+    current_picks: Sequence[FocusPick] = (),
+    settings: ReviewSettings | None = None,
+    owner: str | None = None,
+    notes: Sequence[str] = (),
+    chance_description: dict[str, object] | None = None,
+) -> Review:
+    """The weekly review of the open ``deals`` as of ``now`` (naive UTC).
+
+    ``history`` is the closed deals (won, lost, parked) that time-to-close and the
+    "closed this week" changes come from; ``previous_picks`` last week's focus picks and
+    ``current_picks`` this week's if already recorded (they are kept as the focus).
+    """
+    settings = settings or ReviewSettings()
+    open_deals = [d for d in deals if d.is_open]
+    order = list(context.stage_order)
+    stages = order + sorted({d.stage for d in open_deals} - set(order))
+    to_close = time_to_close(history, stages, order, context.norms, now, settings.min_won_for_norms)
+    assessed = assess(open_deals, now, context, chance_model, settings, to_close)
+    items, source, candidates = _focus(assessed, now, context, settings, current_picks)
+    picked = {item.deal for item in items}
+
+    changes = open_changes(((a.deal, a.diagnosis) for a in assessed), now, settings, order)
+    changes += closed_changes(history, now, settings, owner)
+    rows = [(a.deal, a.diagnosis, a.band, a.expected_value) for a in assessed]
+    glance = build_glance(rows, changes, now, settings, stages)
+
+    this_week = week_start(now)
+    known = {d.id: d for d in history} | {a.deal.id: a.deal for a in assessed}
+    focus = Focus(
+        items=tuple(items),
+        source=source,
+        candidates=candidates,
+        week=this_week,
+        previous=assess_all(previous_picks, known, this_week, now),
+        previous_week=this_week - timedelta(days=7),
+    )
+    let_go = build_let_go(
+        [(a.deal, a.diagnosis, a.economics, a.let_go) for a in assessed],
+        settings.let_go_ratio,
+        to_close,
+        picked,
+    )
+    all_notes = list(notes)
+    if glance.no_value:
+        all_notes.append(
+            f"{glance.no_value} open deals have no value: they count in the totals as zero "
+            "and cannot be weighed for focus or letting go."
+        )
+    ledger = tuple(
+        LedgerLine(
+            a.deal.id,
+            a.deal.stage,
+            a.deal.value,
+            a.band,
+            a.diagnosis.severity,
+            a.chance.p,
+            a.chance.source,
+            a.expected_value,
+            None if a.economics is None else a.economics.ev_per_week,
+        )
+        for a in assessed
+    )
+    return Review(
+        as_of=now,
+        owner=owner,
+        glance=glance,
+        focus=focus,
+        real=_real(assessed, context, picked),
+        let_go=let_go,
+        chance_model=dict(chance_description or {"model": type(chance_model).__name__}),
+        notes=tuple(all_notes),
+        ledger=ledger,
+    )
+
+
+__all__ = ["Assessed", "assess", "build_review"]

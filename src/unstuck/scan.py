@@ -1,0 +1,173 @@
+"""The stall scan: which open deals are stuck, without reading every deal's history.
+
+Each finding's severity is of one of three sorts:
+
+- it grows with the clock alone (``gone_quiet``, ``stage_stuck``, ``overdue``): computed
+  here from the per-deal summary columns the store keeps correct on every write;
+- the why dropping out of the conversation (``lost_why``): grows with the clock from a
+  reference moment (the last mention of the why, or the creation), which is cached;
+- everything else changes only when the deal changes, or when an event leaves one of
+  the diagnosis' time windows (engaged people, notes, the decision loop): computed by
+  the full diagnosis once and cached on the deal row, with the fingerprint of the rules,
+  the moment it was computed for and the moment it stops being valid (the first time
+  an event leaves a window) — the healthchecks ``alert_after`` idea.
+
+The scan combines them exactly as the diagnosis does, so its verdict and severity equal
+a full diagnosis (tests check this deal by deal); only the deals shown get diagnosed in
+full. A deal whose cache is missing, from other rules, or not valid at ``now`` (every
+write clears it; a replay with ``--as-of`` before it was computed; an event leaving a
+window) is diagnosed in full and cached again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from unstuck.diagnosis import Diagnosis, DiagnosisContext
+from unstuck.diagnosis.findings import (
+    combine,
+    grow,
+    overdue_severity,
+    quiet_severity,
+    stage_severity,
+)
+from unstuck.domain import Deal, FindingKind
+from unstuck.store import ScanRow
+
+CLOCK_KINDS = frozenset(
+    {FindingKind.GONE_QUIET, FindingKind.STAGE_STUCK, FindingKind.OVERDUE, FindingKind.LOST_WHY}
+)
+FOREVER = datetime(9999, 12, 31)
+_DAY = 86400.0
+_WHY = "why:"  # cache token: the lost_why reference moment and the creation
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    value: float | None
+    stalled: bool
+    severity: float
+
+
+def context_key(context: DiagnosisContext) -> str:
+    """Fingerprint of everything the cached severities depend on."""
+    parts = [
+        repr(context.rules),
+        repr(context.signal_settings),
+        repr(context.exits),
+        context.framework.name,
+        repr([(q.id, q.from_stage) for q in context.framework.questions]),
+        repr(sorted(context.framework.stages.items())),
+        repr(context.stage_order),
+        type(context.detector).__name__,
+    ]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def needs_diagnosis(row: ScanRow, key: str, now: datetime) -> bool:
+    if row.last_event_at is not None and row.last_event_at > now:
+        return True  # history dated after now: the summaries do not describe that moment
+    if row.static_key != key or row.static_severities is None:
+        return True
+    if row.static_at is None or row.static_until is None:
+        return True
+    return not row.static_at <= now < row.static_until
+
+
+def cache_value(deal: Deal, diagnosis: Diagnosis) -> str:
+    """Severities of the findings that do not move with the clock, and the why token."""
+    values = [repr(f.severity) for f in diagnosis.findings if f.kind not in CLOCK_KINDS]
+    missing = not (deal.why or "").strip()
+    if missing:
+        values.append(repr(0.35))  # a missing why does not move with the clock
+    else:
+        mentioned = diagnosis.signals.why_last_mentioned
+        reference = mentioned if mentioned is not None else deal.created
+        values.append(f"{_WHY}{reference.isoformat()}/{deal.created.isoformat()}")
+    return ",".join(values)
+
+
+def valid_until(deal: Deal, now: datetime, context: DiagnosisContext) -> datetime:
+    """The first moment after ``now`` when an event leaves one of the diagnosis' windows."""
+    s = context.signal_settings
+    windows = [timedelta(days=d) for d in (s.engaged_days, s.notes_window_days, s.loop_window_days)]
+    moments = [x.at for x in deal.touches if x.at <= now]
+    moments += [a.at for a in deal.answers if a.at <= now]
+    leaving = (at + w for at in moments for w in windows if at + w > now)
+    return min(leaving, default=FOREVER)
+
+
+def _why_severity(token: str, now: datetime, context: DiagnosisContext) -> float | None:
+    reference, created = (datetime.fromisoformat(p) for p in token[len(_WHY) :].split("/"))
+    days = context.rules.why_stale_days
+    if (now - created).total_seconds() / _DAY < days:
+        return None
+    since = (now - reference).total_seconds() / _DAY
+    if since <= days:
+        return None
+    return grow(since - days, days, 0.25, 0.45)
+
+
+def _cached(row: ScanRow, now: datetime, context: DiagnosisContext) -> Iterator[float]:
+    for part in (row.static_severities or "").split(","):
+        if part.startswith(_WHY):
+            severity = _why_severity(part, now, context)
+            if severity is not None:
+                yield severity
+        elif part:
+            yield float(part)
+
+
+def clock_severities(row: ScanRow, now: datetime, context: DiagnosisContext) -> list[float]:
+    rules = context.rules
+    past = 0
+    if row.expected_close_days is not None:
+        past = max(now.date().toordinal() - row.expected_close_days, 0)
+    found = [
+        quiet_severity(
+            max((now - row.silent_since).total_seconds() / _DAY, 0.0),
+            row.outbound_since_inbound,
+            rules,
+        ),
+        stage_severity(
+            max((now - row.stage_entered_at).total_seconds() / _DAY, 0.0),
+            context.norms.norm(row.stage).days,
+            rules,
+        ),
+        overdue_severity(past, row.close_date_pushes, rules),
+    ]
+    return [s for s in found if s is not None]
+
+
+def verdict(row: ScanRow, now: datetime, context: DiagnosisContext) -> Verdict:
+    """Stalled and severity from the summary columns and the cache."""
+    every = [*_cached(row, now, context), *clock_severities(row, now, context)]
+    stalled = any(s >= context.exits.stalled_severity for s in every)
+    return Verdict(row.id, row.value, stalled, combine(every))
+
+
+def from_diagnosis(row: ScanRow, diagnosis: Diagnosis) -> Verdict:
+    return Verdict(row.id, row.value, diagnosis.stalled, diagnosis.severity)
+
+
+def worst_first(verdicts: list[Verdict]) -> list[Verdict]:
+    stalled = [v for v in verdicts if v.stalled]
+    return sorted(stalled, key=lambda v: (-v.severity, -(v.value or 0), v.id))
+
+
+__all__ = [
+    "CLOCK_KINDS",
+    "Verdict",
+    "cache_value",
+    "clock_severities",
+    "context_key",
+    "from_diagnosis",
+    "needs_diagnosis",
+    "valid_until",
+    "verdict",
+    "worst_first",
+]
