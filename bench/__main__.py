@@ -212,12 +212,23 @@ def run_backend(kind: str, open_deals: int, touches: float) -> list[Figure]:
             repeat=3,
         )
         figures.append(Figure("  of which process start-up (`--version`)", startup, "s"))
+        figures += extra_figures(db)
         if kind == "sqlite":
             size = Path(db).stat().st_size / 2**20
             figures.append(Figure("database size", size, "MiB"))
             figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.append(Figure("peak memory of the benchmark process", peak, "MiB"))
+    return figures
+
+
+def extra_figures(db: str) -> list[Figure]:
+    """Figures from the feature benchmarks that take a filled database."""
+    figures = []
+    from bench import review_bench
+
+    for name, seconds, target in review_bench.run(db, AS_OF):
+        figures.append(Figure(name, seconds, "s", target))
     return figures
 
 
