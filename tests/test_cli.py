@@ -305,3 +305,48 @@ def test_a_large_table_is_printed_as_plain_aligned_text(capsys: pytest.CaptureFi
     assert lines[3] == "deal-nu…      0"
     assert lines[-1] == f"deal-nu…    {PLAIN_TABLE_ROWS}"
     assert len(lines) == PLAIN_TABLE_ROWS + 4
+
+
+def write_lines(
+    path: Path, deals: list[dict[str, object]], bad: dict[int, str] | None = None
+) -> None:
+    lines = [json.dumps(d) for d in deals]
+    for index, text in (bad or {}).items():
+        lines[index] = text
+    path.write_text("\n".join(lines) + "\n")
+
+
+def many_deals(count: int) -> list[dict[str, object]]:
+    return [
+        {"id": f"d{n}", "stage": "lead", "created": "2026-01-05", "value": n} for n in range(count)
+    ]
+
+
+def test_a_json_lines_file_is_imported_in_batches_and_reimported_unchanged(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unstuck import service
+
+    monkeypatch.setattr(service, "STREAM_BATCH", 3)
+    path = tmp_path / "pipeline.jsonl"
+    write_lines(path, many_deals(8))
+    assert "Imported 8 deals: 8 new, 0 updated, 0 unchanged." in cli("import", str(path))
+    assert "0 new, 0 updated, 8 unchanged" in cli("import", str(path))
+    assert len(cli.json("deals")) == 8
+
+
+def test_a_bad_line_late_in_a_json_lines_file_leaves_nothing_written(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unstuck import service
+
+    monkeypatch.setattr(service, "STREAM_BATCH", 2)  # earlier batches are already written
+    path = tmp_path / "pipeline.jsonl"
+    deals = many_deals(7)
+    deals[5]["value"] = -1
+    write_lines(path, deals, bad={6: "{oops"})
+    err = cli("import", str(path), code=2)
+    assert "2 problems, nothing was written" in err
+    assert "deals[5].value: must not be negative, got -1" in err
+    assert "line 7: not JSON" in err
+    assert cli.json("deals", "--status", "all") == []

@@ -34,7 +34,7 @@ PUBLIC = {
     ],
     "unstuck.sample": ["generate_pipeline", "iter_deals"],
     "unstuck.document": [
-        "FORMAT", "deal_to_dict", "format_datetime", "parse_date", "parse_datetime",
+        "FORMAT", "deal_to_dict", "format_datetime", "iter_json_lines", "parse_date", "parse_datetime",
         "parse_document", "to_document", "touch_key",
     ],
 }  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -422,6 +422,38 @@ def _load_json(text: str) -> tuple[Any, bool]:
         return deals, True
 
 
+def iter_json_lines(lines: Iterable[str], tz: ZoneInfo) -> Iterator[tuple[Deal | None, list[str]]]:
+    """Read JSON Lines one deal at a time: each deal (or None) with its problems.
+
+    Memory stays bounded whatever the file's size: only the ids seen so far are kept,
+    to report duplicates. Paths read as in :func:`parse_document` (``deals[7].value``).
+    """
+    seen: dict[str, str] = {}
+    index = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        path = f"deals[{index}]"
+        index += 1
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield None, [f"line {number}: not JSON: {exc.msg} at column {exc.colno}"]
+            continue
+        reader = _Reader(tz)
+        if not isinstance(raw, dict):
+            yield None, [f"{path}: expected a deal object"]
+            continue
+        deal = reader.deal(raw, path, None)
+        if deal is not None and deal.id in seen:
+            reader.fail(f"{path}.id", f"duplicate id {deal.id!r} (also at {seen[deal.id]})")
+            deal = None
+        if deal is not None:
+            seen[deal.id] = path
+            deal = deal.canonical()
+        yield deal, reader.problems
+
+
 def parse_document(text: str, tz: ZoneInfo, source: str | None = None) -> Pipeline:
     """Validate a JSON or JSON Lines document and return the pipeline it describes."""
     try:
@@ -598,6 +630,7 @@ __all__ = [
     "FORMAT",
     "deal_to_dict",
     "format_datetime",
+    "iter_json_lines",
     "parse_date",
     "parse_datetime",
     "parse_document",

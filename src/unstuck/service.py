@@ -6,6 +6,7 @@ pass ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,11 +16,14 @@ from unstuck.config import Config, default_db_path
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, build_context, diagnose
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
-from unstuck.store import Store
+from unstuck.errors import InputError
+from unstuck.store import Store, Transaction
 from unstuck.store.write import ImportResult
 
 # Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
 SCAN_BATCH = 2000
+# Deals written per batch by a streamed import.
+STREAM_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,70 @@ class Unstuck:
             self.warm_scan_cache([d for d in pipeline.deals if d.id in created], now)
         return result
 
+    def import_stream(
+        self,
+        items: Iterable[tuple[Deal | None, list[str]]],
+        now: datetime,
+        dry_run: bool,
+        source: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Import deals as they are read, in batches, all in one transaction.
+
+        Every problem in the stream is collected; if there is any, the transaction is
+        rolled back and all of them are reported together, so nothing is written. Memory
+        holds one batch of deals at a time.
+        """
+        result = ImportResult()
+        problems: list[str] = []
+        batch: list[Deal] = []
+        read = 0
+        context = None if dry_run else self.diagnosis_context()
+
+        def flush(tx: Transaction) -> None:
+            step = tx.import_deals(batch, now, dry_run=dry_run)
+            result.created += step.created
+            result.updated += step.updated
+            result.unchanged += step.unchanged
+            if context is not None and step.created:
+                names = set(step.created)
+                self._warm(tx, [d for d in batch if d.id in names], now, context)
+            batch.clear()
+
+        with self.store.write() as tx:
+            for deal, found in items:
+                read += 1
+                problems += found
+                if deal is not None and not problems:
+                    batch.append(deal)
+                    if len(batch) >= STREAM_BATCH:
+                        flush(tx)
+                if progress is not None and read % 1000 == 0:
+                    progress(read)
+            if problems:
+                raise InputError(problems, source)
+            flush(tx)
+        return result
+
     def warm_scan_cache(self, deals: list[Deal], now: datetime) -> None:
         """Fill the stall scan's cache for new open deals while they are in memory.
 
         The first ``stalled`` after an import then reads summaries only; without this
         it would have to load every new deal's history once.
         """
+        if not any(deal.is_open for deal in deals):
+            return
+        context = self.diagnosis_context()
+        with self.store.write() as tx:
+            self._warm(tx, deals, now, context)
+
+    @staticmethod
+    def _warm(tx: Transaction, deals: list[Deal], now: datetime, context: DiagnosisContext) -> None:
         fresh = [deal.canonical() for deal in deals if deal.is_open]
         if not fresh:
             return
-        context = self.diagnosis_context()
         key = scan.context_key(context)
-        with self.store.read() as tx:
-            pks = {row.id: row.pk for row in tx.scan_rows()}
+        pks = tx.deal_pks([deal.id for deal in fresh])
         cache = []
         for deal in fresh:
             if deal.id not in pks or any(x.at > now for x in deal.touches):
@@ -86,8 +141,7 @@ class Unstuck:
             diagnosis = diagnose(deal, now, context, plays=False)
             until = scan.valid_until(deal, now, context)
             cache.append((pks[deal.id], scan.cache_value(deal, diagnosis), key, now, until))
-        with self.store.write() as tx:
-            tx.set_scan_cache(cache)
+        tx.set_scan_cache(cache)
 
     def export_document(self, as_of: datetime | None = None) -> dict[str, object]:
         with self.store.read() as tx:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,11 +25,12 @@ from unstuck.cli.common import (
     user_errors,
 )
 from unstuck.config import SETTINGS
-from unstuck.document import parse_document
+from unstuck.document import iter_json_lines, parse_document
 from unstuck.domain import Pipeline
 from unstuck.errors import InputError, UsageError
 from unstuck.service import Unstuck
 from unstuck.store import Store
+from unstuck.store.write import ImportResult
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 config_app = typer.Typer(help="Show the effective settings.", no_args_is_help=True)
@@ -144,21 +147,26 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             app_ = open_app(db)
             now = now_from(None, app_.tz)
-            pipeline, note = _read_pipeline(
-                app_, files, format, mapping, write_mapping, date_format, skip_bad_rows
-            )
-            if pipeline is None:
-                return
-            if note:
-                err_console.print(note)
-            result = app_.import_pipeline(pipeline, now, dry_run=dry_run)
+            if _streamable(files, format, write_mapping):
+                result = _import_lines(app_, files[0], now, dry_run)
+                total = sum(result.to_dict().values())
+            else:
+                pipeline, note = _read_pipeline(
+                    app_, files, format, mapping, write_mapping, date_format, skip_bad_rows
+                )
+                if pipeline is None:
+                    return
+                if note:
+                    err_console.print(note)
+                result = app_.import_pipeline(pipeline, now, dry_run=dry_run)
+                total = len(pipeline.deals)
             counts = result.to_dict()
             if json:
                 print_json({"dry_run": dry_run, **counts})
                 return
             verb = "Would import" if dry_run else "Imported"
             console.print(
-                f"{verb} {len(pipeline.deals)} deals: {counts['created']} new, "
+                f"{verb} {total} deals: {counts['created']} new, "
                 f"{counts['updated']} updated, {counts['unchanged']} unchanged."
                 + (" Nothing was written (dry run)." if dry_run else "")
             )
@@ -196,6 +204,37 @@ def register(app: typer.Typer) -> None:
             else:
                 output.write_text(text, encoding="utf-8")
                 console.print(f"Wrote {len(doc['deals'])} deals to {output}.")  # type: ignore[arg-type]
+
+
+def _streamable(files: list[Path], format: str, write_mapping: Path | None) -> bool:
+    """One JSON Lines file: read and written a batch at a time, in bounded memory."""
+    return (
+        len(files) == 1
+        and write_mapping is None
+        and format in ("auto", "unstuck")
+        and files[0].suffix.lower() in (".jsonl", ".ndjson")
+        and files[0].is_file()
+    )
+
+
+def _import_lines(app_: Unstuck, path: Path, now: datetime, dry_run: bool) -> ImportResult:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    size = path.stat().st_size
+    columns = (TextColumn("Importing"), BarColumn(), DownloadColumn())
+    with (
+        path.open(encoding="utf-8-sig") as handle,
+        Progress(*columns, console=err_console, transient=True) as progress,
+    ):
+        task = progress.add_task("import", total=size)
+
+        def lines() -> Iterator[str]:
+            for line in handle:
+                yield line
+                progress.advance(task, len(line.encode()))
+
+        items = iter_json_lines(lines(), app_.tz)
+        return app_.import_stream(items, now, dry_run, source=str(path))
 
 
 def _read_pipeline(

@@ -262,6 +262,14 @@ class Transaction:
         result = self.conn.execute(select(*[t.deals.c[n] for n in keep]).order_by(t.deals.c.id))
         return {r["id"]: dict(r) for r in result.mappings()}
 
+    def deal_pks(self, ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            query = select(t.deals.c.id, t.deals.c.pk).where(t.deals.c.id.in_(chunk))
+            found.update({deal_id: int(pk) for deal_id, pk in self.conn.execute(query)})
+        return found
+
     def has_deal(self, deal_id: str) -> bool:
         query = select(t.deals.c.pk).where(t.deals.c.id == deal_id)
         return self.conn.execute(query).first() is not None
