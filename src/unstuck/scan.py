@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from unstuck.diagnosis import Diagnosis, DiagnosisContext
+from unstuck.diagnosis import Diagnosis, DiagnosisContext, open_questions
 from unstuck.diagnosis.findings import (
     combine,
     grow,
@@ -35,6 +35,7 @@ from unstuck.diagnosis.findings import (
     stage_severity,
 )
 from unstuck.domain import Deal, FindingKind
+from unstuck.review.state import ScanSignals, ScanState
 from unstuck.store import ScanRow
 
 CLOCK_KINDS = frozenset(
@@ -43,6 +44,8 @@ CLOCK_KINDS = frozenset(
 FOREVER = datetime(9999, 12, 31)
 _DAY = 86400.0
 _WHY = "why:"  # cache token: the lost_why reference moment and the creation
+_ENGAGED = "eng:"  # cache token: ids of the people engaged, joined by "|"
+_FINAL = "fc:"  # cache token: when a final call went out after the last reply
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ def needs_diagnosis(row: ScanRow, key: str, now: datetime) -> bool:
 def cache_value(deal: Deal, diagnosis: Diagnosis) -> str:
     """Severities of the findings that do not move with the clock, and the why token."""
     values = [repr(f.severity) for f in diagnosis.findings if f.kind not in CLOCK_KINDS]
+    signals = diagnosis.signals
+    values.append(_ENGAGED + "|".join(signals.engaged))
+    if signals.final_call_at is not None:
+        values.append(_FINAL + signals.final_call_at.isoformat())
     missing = not (deal.why or "").strip()
     if missing:
         values.append(repr(0.35))  # a missing why does not move with the clock
@@ -118,8 +125,22 @@ def _cached(row: ScanRow, now: datetime, context: DiagnosisContext) -> Iterator[
             severity = _why_severity(part, now, context)
             if severity is not None:
                 yield severity
+        elif part.startswith((_ENGAGED, _FINAL)):
+            continue
         elif part:
             yield float(part)
+
+
+def cached_people(row: ScanRow) -> tuple[tuple[str, ...], datetime | None]:
+    """The engaged people and the final call moment kept in a valid cache."""
+    engaged: tuple[str, ...] = ()
+    final_call = None
+    for part in (row.static_severities or "").split(","):
+        if part.startswith(_ENGAGED):
+            engaged = tuple(p for p in part[len(_ENGAGED) :].split("|") if p)
+        elif part.startswith(_FINAL):
+            final_call = datetime.fromisoformat(part[len(_FINAL) :])
+    return engaged, final_call
 
 
 def clock_severities(row: ScanRow, now: datetime, context: DiagnosisContext) -> list[float]:
@@ -150,6 +171,32 @@ def verdict(row: ScanRow, now: datetime, context: DiagnosisContext) -> Verdict:
     return Verdict(row.id, row.value, stalled, combine(every))
 
 
+def review_state(
+    row: ScanRow, deal: Deal, now: datetime, context: DiagnosisContext, found: Verdict
+) -> ScanState:
+    """The review's view of a deal whose cache is valid at ``now`` (no touches needed),
+    with the ``found`` verdict the scan gave it."""
+    engaged, final_call = cached_people(row)
+    silent = row.silent_since
+    return ScanState(
+        stalled=found.stalled,
+        severity=found.severity,
+        signals=ScanSignals(
+            as_of=now,
+            days_in_stage=max((now - row.stage_entered_at).total_seconds() / _DAY, 0.0),
+            stage_norm_days=context.norms.norm(row.stage).days,
+            days_silent=max((now - silent).total_seconds() / _DAY, 0.0),
+            silent_since=silent,
+            last_reply_at=row.last_reply_at,
+            unanswered=row.outbound_since_inbound,
+            final_call_at=final_call,
+            engaged=engaged,
+            open_questions=open_questions(deal, context.framework, context.stage_order),
+            required_questions=len(context.framework.required(deal.stage, context.stage_order)),
+        ),
+    )
+
+
 def from_diagnosis(row: ScanRow, diagnosis: Diagnosis) -> Verdict:
     return Verdict(row.id, row.value, diagnosis.stalled, diagnosis.severity)
 
@@ -163,10 +210,12 @@ __all__ = [
     "CLOCK_KINDS",
     "Verdict",
     "cache_value",
+    "cached_people",
     "clock_severities",
     "context_key",
     "from_diagnosis",
     "needs_diagnosis",
+    "review_state",
     "valid_until",
     "verdict",
     "worst_first",

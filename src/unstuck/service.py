@@ -7,8 +7,8 @@ pass ``now``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from unstuck import scan
@@ -17,11 +17,14 @@ from unstuck.diagnosis import Diagnosis, DiagnosisContext, build_context, diagno
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.errors import InputError
+from unstuck.review.state import ScanState
 from unstuck.store import Store, Transaction
 from unstuck.store.write import ImportResult
 
 # Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
 SCAN_BATCH = 2000
+# The histories a review reads for every open deal (the detailed ones are read whole).
+REVIEW_PARTS = frozenset({"answers", "stage_changes", "close_date_changes"})
 # Deals written per batch by a streamed import.
 STREAM_BATCH = 5000
 
@@ -241,6 +244,42 @@ class Unstuck:
             with self.store.write() as tx:
                 tx.set_scan_cache(cache)
         return list(verdicts.values())
+
+    def review_states(
+        self, now: datetime, owner: str | None, context: DiagnosisContext
+    ) -> tuple[dict[str, ScanState], list[Deal]]:
+        """The open deals for a review: the scan's view of each, from summaries and the
+        (refreshed) cache, with the deals read without their touches; deals the cache
+        cannot describe at ``now`` (history dated later, as in a replay) come back whole,
+        to be diagnosed in full."""
+        verdicts = {v.id: v for v in self.scan_verdicts(now, owner, context)}
+        key = scan.context_key(context)
+        with self.store.read() as tx:
+            rows = {row.id: row for row in tx.scan_rows(owner)}
+            light = tx.deals(status=Status.OPEN, owner=owner, parts=REVIEW_PARTS)
+        states: dict[str, ScanState] = {}
+        whole: list[str] = []
+        for deal in light:
+            row = rows.get(deal.id)
+            if row is None or scan.needs_diagnosis(row, key, now):
+                whole.append(deal.id)
+                continue
+            states[deal.id] = scan.review_state(row, deal, now, context, verdicts[deal.id])
+        week = now - timedelta(days=7)
+        replied = [
+            deal_id
+            for deal_id, state in states.items()
+            if state.signals.last_reply_at is not None and week < state.signals.last_reply_at
+        ]
+        with self.store.read() as tx:
+            full = tx.deals(ids=whole) if whole else []
+            replies = tx.replies(replied)
+        keep = [
+            replace(deal, touches=tuple(replies.get(deal.id, ())))
+            for deal in light
+            if deal.id in states
+        ]
+        return states, keep + full
 
     def stage_order(self, seen: list[str] | None = None) -> list[str]:
         order = list(self.config.list_("pipeline.stages"))

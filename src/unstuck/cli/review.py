@@ -5,6 +5,7 @@ render; every rule lives in :mod:`unstuck.review`."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from unstuck.cli.common import (
     user_errors,
 )
 from unstuck.diagnosis import build_context
-from unstuck.domain import Decision, DecisionKind, Status
+from unstuck.domain import Deal, Decision, DecisionKind, Status
 from unstuck.errors import ConfigError, ConflictError, UsageError
 from unstuck.review import (
     FocusPick,
@@ -71,11 +72,17 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         )
     this_week = week_start(now)
     with app_.store.read() as tx:
-        deals = tx.deals(status=Status.OPEN, owner=owner)
         history = reviews.closed_history(tx)
         current = reviews.picks(tx, this_week, owner)
         previous = reviews.picks(tx, this_week - timedelta(days=7), owner)
     context = build_context(cfg, [d for d in history if d.status is not Status.NURTURE])
+    # The stall scan's view of every open deal; only deals shown in detail are read whole.
+    states, deals = app_.review_states(now, owner, context)
+
+    def load_full(ids: Sequence[str]) -> list[Deal]:
+        with app_.store.read() as tx:
+            return tx.deals(ids=list(ids))
+
     chances = learn_win_rates(
         history,
         app_.stage_order(),
@@ -96,6 +103,8 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         owner=owner,
         notes=[chances.note] if chances.note else [],
         chance_description=chances.to_dict(),
+        states=states,
+        load_full=load_full,
     )
 
 

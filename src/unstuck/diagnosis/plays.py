@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from unstuck.diagnosis.findings import Finding
 from unstuck.diagnosis.signals import Signals
@@ -105,7 +106,22 @@ def plays_for_finding(finding: Finding, deal: Deal, signals: Signals) -> tuple[P
     return FINDING_PLAYS[finding.kind]
 
 
-def should_let_go(severity: float, signals: Signals, rules: ExitRules) -> bool:
+class LetGoSignals(Protocol):
+    """The signals the let-go rule reads (a full Signals, or the review's scan view)."""
+
+    @property
+    def as_of(self) -> datetime: ...
+    @property
+    def final_call_at(self) -> datetime | None: ...
+    @property
+    def days_in_stage(self) -> float: ...
+    @property
+    def stage_norm_days(self) -> float: ...
+    @property
+    def days_silent(self) -> float: ...
+
+
+def should_let_go(severity: float, signals: LetGoSignals, rules: ExitRules) -> bool:
     """The numbers say stop: a final call went unanswered for ``quiet_days``, or the deal
     is severe and stuck ``let_go_factor`` times past its stage norm or the quiet limit."""
     if signals.final_call_at is not None:

@@ -7,11 +7,11 @@ plays (the costly part is rendering drafts); only the focus picks get their play
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from unstuck.diagnosis import Diagnosis, DiagnosisContext, diagnose
+from unstuck.diagnosis import DiagnosisContext, diagnose
 from unstuck.diagnosis.plays import should_let_go
 from unstuck.domain import Deal
 from unstuck.review.chance import Chance, ChanceModel
@@ -29,6 +29,7 @@ from unstuck.review.model import (
     WhatIsReal,
 )
 from unstuck.review.records import FocusPick, PickedBy, week_start
+from unstuck.review.state import Assessment, ScanState
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Assessed:
     """One open deal with everything the sections need, computed once."""
 
     deal: Deal
-    diagnosis: Diagnosis
+    diagnosis: Assessment
     chance: Chance
     band: str
     let_go: bool
@@ -54,20 +55,81 @@ def assess(
     chance_model: ChanceModel,
     settings: ReviewSettings,
     to_close: dict[str, tuple[float, str]],
+    states: Mapping[str, ScanState] | None = None,
 ) -> list[Assessed]:
+    """Each open deal with its assessment: the scan's ``states`` when given (deals may
+    then come without their touches), else a full diagnosis."""
     out = []
     for deal in deals:
         if not deal.is_open:
             continue
-        diagnosis = diagnose(deal, now, context, plays=False)
-        chance = chance_model.chance(deal, now)
-        let_go = diagnosis.stalled and should_let_go(
-            diagnosis.severity, diagnosis.signals, context.exits
-        )
-        econ = economics(deal, diagnosis, chance.p, to_close[deal.stage])
-        band = band_of(diagnosis, settings)
-        out.append(Assessed(deal, diagnosis, chance, band, let_go, econ))
+        diagnosis: Assessment
+        if states is not None and deal.id in states:
+            diagnosis = states[deal.id]
+        else:
+            diagnosis = diagnose(deal, now, context, plays=False)
+        out.append(_assessed(deal, diagnosis, now, context, chance_model, settings, to_close))
     return out
+
+
+def _assessed(
+    deal: Deal,
+    diagnosis: Assessment,
+    now: datetime,
+    context: DiagnosisContext,
+    chance_model: ChanceModel,
+    settings: ReviewSettings,
+    to_close: dict[str, tuple[float, str]],
+) -> Assessed:
+    chance = chance_model.chance(deal, now)
+    let_go = diagnosis.stalled and should_let_go(
+        diagnosis.severity, diagnosis.signals, context.exits
+    )
+    econ = economics(deal, diagnosis, chance.p, to_close[deal.stage])
+    return Assessed(
+        deal, diagnosis, chance, let_go=let_go, economics=econ, band=band_of(diagnosis, settings)
+    )
+
+
+def _detail(
+    assessed: list[Assessed],
+    ids: set[str],
+    load_full: Callable[[Sequence[str]], Sequence[Deal]],
+    now: datetime,
+    context: DiagnosisContext,
+) -> list[Assessed]:
+    """The same list, with the deals in ``ids`` read whole and diagnosed in full.
+
+    The scan's numbers equal the full diagnosis', so nothing moves; the detailed deals
+    gain their touches and their main reason, which the sections show for them.
+    """
+    wanted = [
+        a.deal.id for a in assessed if a.deal.id in ids and isinstance(a.diagnosis, ScanState)
+    ]
+    if not wanted:
+        return assessed
+    whole = {deal.id: deal for deal in load_full(wanted)}
+    out = []
+    for a in assessed:
+        deal = whole.get(a.deal.id)
+        if deal is None:
+            out.append(a)
+            continue
+        full = diagnose(deal, now, context, plays=False)
+        out.append(replace(a, deal=deal, diagnosis=full))
+    return out
+
+
+def _needing_detail(
+    assessed: Sequence[Assessed], settings: ReviewSettings, picked: set[str]
+) -> set[str]:
+    """Deals the review shows in detail: this week's picks and the let-go candidates
+    it lists. (Deals that replied this week come with their replies.)"""
+    ids = set(picked)
+    rows = [(a.deal, a.diagnosis, a.economics, a.let_go) for a in assessed]
+    cases = build_let_go(rows, settings.let_go_ratio, {}, picked, settings.list_limit).cases
+    ids.update(case.deal for case in cases[: settings.list_limit])
+    return ids
 
 
 def _focus(
@@ -79,9 +141,7 @@ def _focus(
 ) -> tuple[list[FocusItem], str, int]:
     """The recorded picks of this week when there are any, else the top-scoring deals."""
     by_id = {a.deal.id: a for a in assessed}
-    candidates = [a for a in assessed if a.diagnosis.stalled and a.deal.value]
-    scored = [(a.deal, score_deal(a.deal, a.diagnosis, a.chance, a.let_go)[0]) for a in candidates]
-    ranking = rank_candidates(scored)
+    ranking = _ranking(assessed)
     rank = {deal_id: n for n, deal_id in enumerate(ranking, start=1)}
     recorded = [p for p in current_picks if p.deal in by_id]
     if recorded:
@@ -108,6 +168,12 @@ def _focus(
             )
         )
     return items, source, len(ranking)
+
+
+def _ranking(assessed: Sequence[Assessed]) -> list[str]:
+    candidates = [a for a in assessed if a.diagnosis.stalled and a.deal.value]
+    scored = [(a.deal, score_deal(a.deal, a.diagnosis, a.chance, a.let_go)[0]) for a in candidates]
+    return rank_candidates(scored)
 
 
 def _real(assessed: Sequence[Assessed], context: DiagnosisContext, exclude: set[str]) -> WhatIsReal:
@@ -150,19 +216,34 @@ def build_review(
     owner: str | None = None,
     notes: Sequence[str] = (),
     chance_description: dict[str, object] | None = None,
+    states: Mapping[str, ScanState] | None = None,
+    load_full: Callable[[Sequence[str]], Sequence[Deal]] | None = None,
 ) -> Review:
     """The weekly review of the open ``deals`` as of ``now`` (naive UTC).
 
     ``history`` is the closed deals (won, lost, parked) that time-to-close and the
     "closed this week" changes come from; ``previous_picks`` last week's focus picks and
     ``current_picks`` this week's if already recorded (they are kept as the focus).
+
+    With ``states`` (from the stall scan) and ``load_full`` (reads deals whole by id), the
+    open ``deals`` may come without their touches, except their replies when one came in
+    the last week: only the deals shown in detail are read whole and diagnosed in full.
+    The review is the same either way.
     """
     settings = settings or ReviewSettings()
     open_deals = [d for d in deals if d.is_open]
     order = list(context.stage_order)
     stages = order + sorted({d.stage for d in open_deals} - set(order))
     to_close = time_to_close(history, stages, order, context.norms, now, settings.min_won_for_norms)
-    assessed = assess(open_deals, now, context, chance_model, settings, to_close)
+    assessed = assess(open_deals, now, context, chance_model, settings, to_close, states)
+    if states is not None and load_full is not None:
+        ranking = _ranking(assessed)
+        open_ids = {a.deal.id for a in assessed}
+        recorded = [p.deal for p in current_picks if p.deal in open_ids]
+        focus_ids = set(recorded or ranking[: settings.focus_count])
+        wanted = _needing_detail(assessed, settings, focus_ids)
+        wanted |= {p.deal for p in previous_picks}
+        assessed = _detail(assessed, wanted, load_full, now, context)
     items, source, candidates = _focus(assessed, now, context, settings, current_picks)
     picked = {item.deal for item in items}
 
@@ -186,6 +267,7 @@ def build_review(
         settings.let_go_ratio,
         to_close,
         picked,
+        settings.list_limit,
     )
     all_notes = list(notes)
     if glance.no_value:

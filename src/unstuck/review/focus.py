@@ -20,18 +20,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from unstuck.diagnosis import Diagnosis, Play
+from unstuck.diagnosis import Play
 from unstuck.diagnosis.evidence import names
 from unstuck.domain import Deal, Status
 from unstuck.review.chance import Chance
 from unstuck.review.model import FocusItem, PreviousPick, Recoverability
 from unstuck.review.records import FocusPick, FocusResult
+from unstuck.review.state import Assessment
 
 NOBODY_ENGAGED = 0.5
 LET_GO_CASE = 0.25
 
 
-def recoverability(diagnosis: Diagnosis, let_go: bool) -> Recoverability:
+def recoverability(diagnosis: Assessment, let_go: bool) -> Recoverability:
     s = diagnosis.signals
     overrun = max(0.0, s.days_in_stage / max(s.stage_norm_days, 1.0) - 1.0)
     factors = {
@@ -52,7 +53,7 @@ def _ordinal(n: int) -> str:
 
 def reason(
     deal: Deal,
-    diagnosis: Diagnosis,
+    diagnosis: Assessment,
     chance: Chance,
     rec: Recoverability,
     score: float,
@@ -77,7 +78,7 @@ def reason(
 
 
 def score_deal(
-    deal: Deal, diagnosis: Diagnosis, chance: Chance, let_go: bool
+    deal: Deal, diagnosis: Assessment, chance: Chance, let_go: bool
 ) -> tuple[float, Recoverability]:
     rec = recoverability(diagnosis, let_go)
     return (deal.value or 0.0) * chance.p * rec.value, rec
@@ -85,7 +86,7 @@ def score_deal(
 
 def focus_item(
     deal: Deal,
-    diagnosis: Diagnosis,
+    diagnosis: Assessment,
     chance: Chance,
     let_go: bool,
     rank: int,

@@ -10,14 +10,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from unstuck.diagnosis import Diagnosis
 from unstuck.domain import Deal, Status
 from unstuck.review.model import BANDS, Change, Glance, ReviewSettings, StageBar
+from unstuck.review.state import Assessment
 
 _DAY = 86400.0
 
 
-def band_of(diagnosis: Diagnosis, settings: ReviewSettings) -> str:
+def band_of(diagnosis: Assessment, settings: ReviewSettings) -> str:
     """moving (not stalled), stuck, or badly_stuck (at thresholds.let_go_severity)."""
     if not diagnosis.stalled:
         return "moving"
@@ -81,7 +81,7 @@ def _slips(deal: Deal, since: datetime, now: datetime) -> list[Change]:
 
 
 def _silence(
-    deal: Deal, diagnosis: Diagnosis, since: datetime, now: datetime, settings: ReviewSettings
+    deal: Deal, diagnosis: Assessment, since: datetime, now: datetime, settings: ReviewSettings
 ) -> list[Change]:
     """Went quiet this week (the silence crossed thresholds.quiet_days), or replied this
     week after a silence that long."""
@@ -109,7 +109,7 @@ def _silence(
 
 
 def open_changes(
-    pairs: Iterable[tuple[Deal, Diagnosis]],
+    pairs: Iterable[tuple[Deal, Assessment]],
     now: datetime,
     settings: ReviewSettings,
     order: Sequence[str],
@@ -154,7 +154,7 @@ KIND_ORDER = ("closed", "moved_forward", "replied", "new", "slipped", "went_quie
 
 
 def build_glance(
-    rows: Sequence[tuple[Deal, Diagnosis, str, float]],
+    rows: Sequence[tuple[Deal, Assessment, str, float]],
     changes: Sequence[Change],
     now: datetime,
     settings: ReviewSettings,

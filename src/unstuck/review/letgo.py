@@ -19,12 +19,14 @@ pay more on a typical deal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from statistics import median
 
-from unstuck.diagnosis import Diagnosis, StageNorms
+from unstuck.diagnosis import StageNorms
 from unstuck.domain import Deal, Status
 from unstuck.review.model import Economics, LetGo, LetGoCase
+from unstuck.review.state import Assessment
 
 _DAY = 86400.0
 
@@ -60,7 +62,7 @@ def time_to_close(
 
 
 def economics(
-    deal: Deal, diagnosis: Diagnosis, chance: float, to_close: tuple[float, str]
+    deal: Deal, diagnosis: Assessment, chance: float, to_close: tuple[float, str]
 ) -> Economics | None:
     """The deal's EV against its remaining time; None without a value to weigh."""
     if deal.value is None:
@@ -83,12 +85,18 @@ def economics(
 
 
 def build_let_go(
-    rows: Sequence[tuple[Deal, Diagnosis, Economics | None, bool]],
+    rows: Sequence[tuple[Deal, Assessment, Economics | None, bool]],
     ratio: float,
     to_close: dict[str, tuple[float, str]],
     exclude: set[str],
+    shown: int | None = None,
 ) -> LetGo:
-    """``rows``: (deal, diagnosis, economics, the diagnosis would propose let_go)."""
+    """``rows``: (deal, diagnosis, economics, the diagnosis would propose let_go).
+
+    Every candidate comes with its numbers; the main reason only for the first
+    ``shown`` (all when None): the review shows those, and a large pipeline does not
+    diagnose its hundreds of other candidates in full. ``unstuck diagnose`` tells the rest.
+    """
     rates = [e.ev_per_week for _, _, e, _ in rows if e is not None]
     typical = float(median(rates)) if rates else 0.0
     cases = []
@@ -113,6 +121,8 @@ def build_let_go(
             )
         )
     cases.sort(key=lambda c: (c.ratio, -c.severity, c.deal))
+    if shown is not None:
+        cases[shown:] = [replace(c, main_reason=None) for c in cases[shown:]]
     return LetGo(tuple(cases), typical, ratio, to_close)
 
 

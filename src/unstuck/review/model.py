@@ -320,7 +320,7 @@ class LetGoCase:
     economics: Economics
     ratio: float  # ev_per_week / the pipeline's median
     severity: float
-    main_reason: str
+    main_reason: str | None  # for the candidates shown (review.list_limit); None after
     diagnosis_says_let_go: bool
 
     def to_dict(self) -> dict[str, Any]:

@@ -217,7 +217,7 @@ def let_go(review: Review, limit: int) -> list[RenderableType]:
             f" ({case.ratio:.0%} of median)",
         )
         table.add_row(Text(case.deal, style="bold"), numbers)
-        table.add_row("", Text(case.main_reason, style="dim"))
+        table.add_row("", Text(case.main_reason or "", style="dim"))
     parts.append(table)
     if len(lg.cases) > limit:
         parts.append(Text(f"and {len(lg.cases) - limit} more (--json or --html lists all).", "dim"))

@@ -75,6 +75,7 @@ class ScanRow:
     static_key: str | None
     static_at: datetime | None
     static_until: datetime | None
+    last_reply_at: datetime | None = None
 
 
 class Transaction:
@@ -99,12 +100,23 @@ class Transaction:
         stage: str | None = None,
         ids: Sequence[str] | None = None,
         full: bool = True,
+        touches: bool = True,
+        parts: frozenset[str] | None = None,
     ) -> list[Deal]:
-        """Deals matching the filters; ``full=False`` loads only heads and stage/close history."""
+        """Deals matching the filters, with all their history by default.
+
+        ``full=False`` brings only the stage and close-date histories (enough for norms
+        and win rates), ``touches=False`` everything but the touches, and ``parts`` names
+        exactly the histories wanted (see ``rows.ALL_PARTS``).
+        """
+        if parts is None:
+            parts = rows.ALL_PARTS if full else rows.LIGHT_PARTS
+            if not touches:
+                parts = parts - {"touches"}
         query = select(t.deals.c.pk).where(*self._filters(status, owner, stage))
         if ids is not None:
             query = query.where(t.deals.c.id.in_(list(ids)))
-        return rows.load_deals(self.conn, query, full=full)
+        return rows.load_deals(self.conn, query, parts)
 
     def deal_rows(
         self,
@@ -184,6 +196,7 @@ class Transaction:
             d.c.static_key,
             d.c.static_at,
             d.c.static_until,
+            d.c.last_inbound_at,
         ).where(*self._filters(Status.OPEN, owner, None))
         out = []
         for row in self.conn.execute(query).all():
@@ -203,6 +216,7 @@ class Transaction:
                 key,
                 cached_at,
                 cached_until,
+                last_reply,
             ) = row
             events = [x for x in (touched, close_changed, entered) if x is not None]
             out.append(
@@ -221,6 +235,7 @@ class Transaction:
                     key,
                     cached_at,
                     cached_until,
+                    last_reply,
                 )
             )
         return out
@@ -261,6 +276,17 @@ class Transaction:
         keep = [n for n in names if n not in ("pk", "updated_at")]
         result = self.conn.execute(select(*[t.deals.c[n] for n in keep]).order_by(t.deals.c.id))
         return {r["id"]: dict(r) for r in result.mappings()}
+
+    def replies(self, ids: Sequence[str]) -> dict[str, list[Touch]]:
+        """Every inbound touch of the given deals, oldest first (their replies)."""
+        names = {pk: deal_id for deal_id, pk in self.deal_pks(ids).items()}
+        out: dict[str, list[Touch]] = {}
+        pks = list(names)
+        for start in range(0, len(pks), 900):
+            query = select(t.deals.c.pk).where(t.deals.c.pk.in_(pks[start : start + 900]))
+            for pk, touches in rows.inbound_touches(self.conn, query).items():
+                out[names[pk]] = touches
+        return out
 
     def deal_pks(self, ids: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}

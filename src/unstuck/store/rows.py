@@ -181,7 +181,13 @@ _KINDS[None] = None
 _KINDS[""] = None
 
 
-def _touches(conn: Connection, deal_pks: Select[Any]) -> dict[int, list[Touch]]:
+def inbound_touches(conn: Connection, deal_pks: Select[Any]) -> dict[int, list[Touch]]:
+    return _touches(conn, deal_pks, inbound_only=True)
+
+
+def _touches(
+    conn: Connection, deal_pks: Select[Any], inbound_only: bool = False
+) -> dict[int, list[Touch]]:
     x = t.touches
     # The time is read as the driver gives it (text on SQLite, a datetime from psycopg)
     # and parsed with the C-fast fromisoformat: SQLAlchemy's per-row type processing
@@ -194,6 +200,8 @@ def _touches(conn: Connection, deal_pks: Select[Any]) -> dict[int, list[Touch]]:
         .where(x.c.deal_pk.in_(deal_pks))
         .order_by(x.c.deal_pk, x.c.at, x.c.pk)
     )
+    if inbound_only:
+        query = query.where(x.c.direction == "inbound")
     grouped: dict[int, list[Touch]] = defaultdict(list)
     parse = datetime.fromisoformat
     # fetchall, not row-by-row iteration: one call into the driver instead of 200,000.
@@ -221,12 +229,21 @@ def _children(
     return grouped
 
 
-def load_deals(conn: Connection, deal_query: Select[Any], full: bool = True) -> list[Deal]:
-    """Whole deals for every row ``deal_query`` selects (it must select ``deals.pk``).
+ALL_PARTS = frozenset(
+    {"stakeholders", "touches", "answers", "stage_changes", "close_date_changes", "decisions"}
+)
 
-    One query per table, whatever the number of deals, instead of one per deal. With
-    ``full=False`` only the stage and close-date histories come along (no people,
-    touches, answers or decisions): enough to learn norms and win rates, much cheaper.
+LIGHT_PARTS = frozenset({"stage_changes", "close_date_changes"})
+
+
+def load_deals(
+    conn: Connection, deal_query: Select[Any], parts: frozenset[str] = ALL_PARTS
+) -> list[Deal]:
+    """Deals for every row ``deal_query`` selects (it must select ``deals.pk``), with
+    the histories named in ``parts`` (all of them by default; a view that needs fewer
+    reads much less: touches are nineteen rows in twenty).
+
+    One query per table, whatever the number of deals, instead of one per deal.
     """
     base = deal_query.subquery()
     pks = select(base.c.pk)
@@ -241,17 +258,18 @@ def load_deals(conn: Connection, deal_query: Select[Any], full: bool = True) -> 
     if not heads:
         return []
     none: dict[int, list[Any]] = {}
-    people = _children(conn, t.stakeholders, pks, [t.stakeholders.c.pk]) if full else none
-    touches = _touches(conn, pks) if full else none
-    answers = _children(conn, t.answers, pks, [t.answers.c.at, t.answers.c.pk]) if full else none
-    stages = _children(conn, t.stage_changes, pks, [t.stage_changes.c.at, t.stage_changes.c.pk])
-    closes = _children(
-        conn, t.close_date_changes, pks, [t.close_date_changes.c.at, t.close_date_changes.c.pk]
-    )
-    decided = (
-        _children(conn, t.decisions, pks, [t.decisions.c.at, t.decisions.c.pk]) if full else none
-    )
-    return [_deal(h, people, touches, answers, stages, closes, decided) for h in heads]
+
+    def part(table: Any) -> dict[int, list[Row]]:
+        if table.name not in parts:
+            return none
+        return _children(
+            conn, table, pks, [table.c.at if "at" in table.c else table.c.pk, table.c.pk]
+        )
+
+    said = _touches(conn, pks) if "touches" in parts else none
+    people, answers = part(t.stakeholders), part(t.answers)
+    stages, closes, decided = part(t.stage_changes), part(t.close_date_changes), part(t.decisions)
+    return [_deal(h, people, said, answers, stages, closes, decided) for h in heads]
 
 
 def _deal(

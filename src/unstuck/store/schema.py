@@ -84,7 +84,7 @@ deals = Table(
     # -- the stall scan's cache (see unstuck/scan.py): severities of the findings that
     # only change when the deal changes, the rules' fingerprint and the moment they were
     # computed for. Every write to the deal clears static_key, so it is recomputed.
-    Column("static_severities", String(200)),
+    Column("static_severities", Text),
     Column("static_key", String(40)),
     Column("static_at", DateTime),
     Column("static_until", DateTime),

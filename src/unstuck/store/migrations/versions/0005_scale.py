@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("deals", sa.Column("static_severities", sa.String(200), nullable=True))
+    op.add_column("deals", sa.Column("static_severities", sa.Text(), nullable=True))
     op.add_column("deals", sa.Column("static_key", sa.String(40), nullable=True))
     op.add_column("deals", sa.Column("static_at", sa.DateTime(), nullable=True))
     op.add_column("deals", sa.Column("static_until", sa.DateTime(), nullable=True))
