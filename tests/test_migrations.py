@@ -1,0 +1,35 @@
+"""The migrations build exactly the schema the code declares, and go down and up again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from unstuck.store import Store, engine
+from unstuck.store.schema import metadata
+
+
+def test_the_migrated_database_matches_the_declared_tables(
+    db_url: str, open_store: Callable[..., Store]
+) -> None:
+    store = open_store(db_url)
+    with store.read() as tx:
+        context = MigrationContext.configure(tx.conn, opts={"compare_type": True})
+        differences: list[Any] = compare_metadata(context, metadata)
+    assert differences == []
+
+
+def test_every_migration_can_be_undone_and_redone(
+    db_url: str, open_store: Callable[..., Store]
+) -> None:
+    store = open_store(db_url)
+    with store.write() as tx:
+        command.downgrade(engine._alembic_config(tx.conn), "base")
+    with store.write() as tx:
+        command.upgrade(engine._alembic_config(tx.conn), "head")
+    with store.read() as tx:
+        assert tx.count_deals() == 0
