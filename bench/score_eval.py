@@ -2,6 +2,7 @@
 
     python bench/score_eval.py PATH [--target COL] [--positive VALUE] [--id COL]
                                [--only VALUE,VALUE] [--drop COL ...] [--json]
+                               [--json-out FILE]
 
 Defaults fit the IBM sales win/loss table (WA_Fn-UseC_-Sales-Win-Loss.csv). ``--only``
 keeps the rows whose target is one of the values, e.g. ``--only Won,Lost`` for the
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json-out", default=None, help="also write the JSON report here")
     args = parser.parse_args(argv)
 
     import polars as pl
@@ -63,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except UnstuckError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code
+    if args.json_out:
+        with open(args.json_out, "w", encoding="utf-8") as out:
+            json.dump(report.to_dict(), out, indent=2)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

@@ -1,7 +1,13 @@
-"""``unstuck score``: evaluate the win-chance scorer on a CSV of closed deals.
+"""``unstuck score``: train, show and evaluate win chances.
 
-The command parses options, calls :func:`unstuck.scoring.evaluate_csv` and renders the
-report; all modelling lives in :mod:`unstuck.scoring`.
+- ``score train`` learns from the pipeline's own closed deals and saves a model version;
+- ``score show DEAL`` gives a deal's chance, its range and the reasons up and down;
+- ``score list`` lists the saved model versions;
+- ``score evaluate FILE.csv`` measures the scorer and three baselines on any CSV.
+
+Commands parse options, call :mod:`unstuck.scoring` and render; no modelling here.
+Views that show a chance call :func:`chance_for` (re-exported from
+:mod:`unstuck.scoring.service`).
 """
 
 from __future__ import annotations
@@ -15,10 +21,23 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from unstuck.cli.common import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    now_from,
+    open_app,
+    print_json,
+    user_errors,
+)
 from unstuck.errors import UnstuckError, UsageError
+from unstuck.scoring.service import chance_for, choose_model, describe_chance
+from unstuck.scoring.service import train as train_model
 
 if TYPE_CHECKING:
     from unstuck.scoring.report import EvaluationReport
+    from unstuck.scoring.service import TrainOutcome
+    from unstuck.store.models import ModelRecord
 
 score_app = typer.Typer(
     help="Score win chances and publish how accurate the scores are.",
@@ -188,7 +207,7 @@ def render_report(report: EvaluationReport, console: Console) -> None:
         cap = f["capacity"]
         assert isinstance(cap, dict)
         console.print(
-            f"Model chosen from the data (fold 1): {cap['folds']} inner folds, "
+            f"Model chosen from the data (fold 1): {_inner(cap)}, "
             f"{f['rounds']} trees of {cap['num_leaves']} leaves, logistic C={f['c']}, "
             f"tree weight {f['tree_weight']}",
             highlight=False,
@@ -198,8 +217,189 @@ def render_report(report: EvaluationReport, console: Console) -> None:
     console.print(f"Finished in {report.seconds:.1f} s")
 
 
+def _inner(cap: dict[str, Any]) -> str:
+    holdout = cap.get("holdout") or 0
+    return f"a {holdout:.0%} hold-out" if holdout else f"{cap['folds']} inner folds"
+
+
 def _label(report: EvaluationReport, model: str) -> str:
     for s in report.cross_validation:
         if s.model == model:
             return s.label
     return model
+
+
+# -- train, show, list ------------------------------------------------------------------
+
+
+@score_app.command("train")
+def train_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Learn win chances from your own closed deals; saves a new model version."""
+    with user_errors():
+        app = open_app(db)
+        outcome = train_model(app, now_from(None, app.tz))
+        if as_json:
+            print_json(outcome.to_dict())
+        else:
+            render_training(outcome, Console())
+
+
+def render_training(outcome: TrainOutcome, console: Console) -> None:
+    record = outcome.record
+    if record is None:
+        assert outcome.fallback is not None
+        console.print(outcome.fallback.reason, highlight=False)
+        rates = outcome.fallback.rates
+        console.print(
+            f"Overall: {rates.overall.won} won of {rates.overall.closed} closed, "
+            f"{rates.overall.mean:.0%} with the prior of {rates.prior_rate:.0%} "
+            f"worth {rates.prior_weight:g} deals.",
+            highlight=False,
+        )
+        # Earlier stages were reached by more deals: that order reads like the pipeline.
+        for stage, rate in sorted(rates.stages.items(), key=lambda kv: -kv[1].closed):
+            console.print(
+                f"  {stage}: {rate.won} won of {rate.closed} that reached it, {rate.mean:.0%}",
+                highlight=False,
+            )
+        return
+    m = record.metrics
+    lost = record.deals - record.won
+    console.print(
+        f"Learned from {record.deals} closed deals ({record.won} won, {lost} lost), "
+        f"looked at {record.snapshots} times before they closed.",
+        highlight=False,
+    )
+    console.print(
+        f"Cross-validated by deal ({m.get('folds')} folds, no deal on both sides): "
+        f"AUC {_f(m.get('auc'))}, Brier {_f(m.get('brier'))} (the base rate alone scores "
+        f"{_f(m.get('brier_base_rate'))}), calibration error {_f(m.get('calibration_error'))}.",
+        highlight=False,
+    )
+    console.print(
+        f"Saved as model v{record.version}, {len(record.features)} features, "
+        f"data fingerprint {record.fingerprint[:12]}.",
+        highlight=False,
+    )
+    for note in record.notes:
+        console.print(f"  note: {note}", highlight=False)
+
+
+@score_app.command("show")
+def show_cmd(
+    deal_id: Annotated[str, typer.Argument(metavar="DEAL", help="Deal id.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A deal's chance of winning, its range, and what pushes it up and down."""
+    with user_errors():
+        app = open_app(db)
+        now = now_from(as_of, app.tz)
+        deal = app.deal(deal_id)
+        if not deal.is_open and (deal.closed_at is None or deal.closed_at <= now):
+            raise UsageError(
+                f"{deal_id} is already {deal.status}. Use --as-of with a date before it "
+                "closed to see the chance it had then."
+            )
+        data = describe_chance(app, deal, now)
+        if as_json:
+            print_json(data)
+        else:
+            render_chance(deal.id, deal.name, data, Console())
+
+
+def _percent(value: object) -> str:
+    return f"{float(value):.0%}" if isinstance(value, int | float) else "-"
+
+
+def render_chance(deal_id: str, name: str, data: dict[str, Any], console: Console) -> None:
+    console.print(f"[bold]{deal_id}[/bold] {name}", highlight=False)
+    console.print(
+        f"Chance of winning: [bold]{_percent(data['p'])}[/bold] (likely between "
+        f"{_percent(data['low'])} and {_percent(data['high'])})",
+        highlight=False,
+    )
+    inputs = data.get("inputs", {})
+    if data.get("up") or data.get("down") or str(data["source"]).startswith("model"):
+        console.print(
+            f"From {data['source']}, trained {str(inputs.get('trained_at', ''))[:10]} on "
+            f"{inputs.get('deals')} closed deals (cross-validated AUC {_f(inputs.get('auc'))}).",
+            highlight=False,
+        )
+        for heading, key, mark in (("Pushing it up", "up", "+"), ("Pushing it down", "down", "-")):
+            console.print(f"{heading}:")
+            for reason in data.get(key) or [{"text": "nothing stands out"}]:
+                console.print(f"  {mark} {reason['text']}", highlight=False)
+        return
+    console.print(f"From the {_fallback_words(data)}", highlight=False)
+    if data.get("no_model"):
+        console.print(f"No learned model used: {data['no_model']}", highlight=False)
+
+
+def _fallback_words(data: dict[str, Any]) -> str:
+    i = data.get("inputs", {})
+    prior = f"a prior of {_percent(i.get('prior_rate'))} worth {i.get('prior_weight')} deals"
+    if data["source"] == "stage win rate":
+        return (
+            f"stage win rate: {i.get('won')} of {i.get('closed')} closed deals that reached "
+            f"{i.get('stage')} were won (shrunk toward the overall rate with {prior})."
+        )
+    if data["source"] == "overall win rate":
+        return (
+            f"overall win rate: {i.get('won')} of {i.get('closed')} closed deals were won, "
+            f"with {prior} ({i.get('why')})."
+        )
+    return f"prior alone: no closed deals yet ({prior})."
+
+
+@score_app.command("list")
+def list_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The saved model versions, newest first, and which one is in use."""
+    from unstuck.store.models import list_models
+
+    with user_errors():
+        app = open_app(db)
+        with app.store.read() as tx:
+            records = list_models(tx)
+        choice = choose_model(app)
+        in_use = choice.record.version if choice.record and choice.reason is None else None
+        if as_json:
+            print_json(
+                {
+                    "in_use": in_use,
+                    "no_model": choice.reason,
+                    "models": [r.to_dict() for r in records],
+                }
+            )
+            return
+        render_models(records, in_use, choice.reason, Console())
+
+
+def render_models(
+    records: list[ModelRecord], in_use: int | None, reason: str | None, console: Console
+) -> None:
+    if not records:
+        console.print("No model trained yet. Run `unstuck score train`.", highlight=False)
+        return
+    table = Table(title="Win-chance models, newest first", title_justify="left")
+    for heading in ("Version", "Trained", "Deals", "Won", "Snapshots", "AUC", "Brier", "Data"):
+        table.add_column(heading, justify="left" if heading in ("Trained", "Data") else "right")
+    for r in records:
+        mark = " (in use)" if r.version == in_use else ""
+        table.add_row(
+            f"v{r.version}{mark}",
+            r.trained_at.isoformat(sep=" ", timespec="minutes"),
+            str(r.deals),
+            str(r.won),
+            str(r.snapshots),
+            _f(r.metrics.get("auc")),
+            _f(r.metrics.get("brier")),
+            r.fingerprint[:12],
+        )
+    console.print(table)
+    if in_use is None and reason:
+        console.print(f"In use: stage win rates ({reason})", highlight=False)
+
+
+__all__ = ["chance_for", "score_app"]

@@ -34,7 +34,7 @@ class Model(Protocol):
 
 
 class LogisticBaseline:
-    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 2) -> None:
+    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 1) -> None:
         self.encoder = Encoder(plan)
         self.seed = seed
         self.model: Any = None
@@ -56,7 +56,7 @@ class LogisticBaseline:
 
 
 class LightGBMDefaults:
-    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 2) -> None:
+    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 1) -> None:
         self.encoder = Encoder(plan)
         self.params = {
             "objective": "binary",
@@ -84,7 +84,7 @@ class LightGBMDefaults:
 
 
 class NaiveBayesBaseline:
-    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 2) -> None:
+    def __init__(self, plan: ColumnPlan, *, seed: int = 0, n_jobs: int = 1) -> None:
         self.plan = plan
         self.edges: dict[str, np.ndarray] = {}
         self.tables: dict[str, dict[str, tuple[float, float]]] = {}

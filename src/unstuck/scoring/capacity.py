@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 # Above this many rows the logistic model has far more data than parameters and its
 # penalty barely matters, so we skip the search and save the time for the trees.
 LINEAR_SEARCH_MAX_ROWS = 20_000
+HOLDOUT_MIN_ROWS = 20_000
+HOLDOUT_SHARE = 0.1
 LINEAR_C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
@@ -30,6 +32,9 @@ class Capacity:
     max_rounds: int
     patience: int
     window: int
+    # Share of rows held out once instead of K inner folds; 0 means K folds.
+    holdout: float = 0.0
+    max_bin: int = 255
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -59,7 +64,17 @@ def capacity_for(n_rows: int, n_minority: int) -> Capacity:
     # The Beta range around a prediction counts outcomes of this many neighbouring
     # out-of-fold deals; few rows means few neighbours and a wide range.
     window = int(min(400, max(30, 4 * math.sqrt(n))))
+    # From HOLDOUT_MIN_ROWS rows one stratified 10% hold-out (2,000+ deals) is plenty to
+    # stop the trees and fit the blend and calibration, and one model on 90% of the rows
+    # is as good as three on 67% at a third of the cost. IBM, three outer folds:
+    # AUC 0.9456/0.9443/0.9483 with 3 folds, 0.9464/0.9444/0.9484 with the hold-out.
+    holdout = HOLDOUT_SHARE if n >= HOLDOUT_MIN_ROWS else 0.0
+    # Finer histograms once every bin still holds about 20 rows: with 1,023 bins instead
+    # of LightGBM's 255, IBM outer folds 1-3 gained 0.0005-0.0011 AUC at the same cost.
+    max_bin = 1023 if n >= HOLDOUT_MIN_ROWS else 255
     return Capacity(
+        holdout=holdout,
+        max_bin=max_bin,
         folds=folds,
         c_grid=c_grid,
         num_leaves=num_leaves,

@@ -83,6 +83,9 @@ class Encoder:
         self.rank_features = rank_features
         self._numeric: list[_Numeric] = []
         self._categorical: list[_Categorical] = []
+        # Mean of each linear column over the training rows (set by the scorer), so an
+        # explanation measures a deal against the typical training deal.
+        self.linear_means: np.ndarray | float = 0.0
 
     def fit(self, frame: pl.DataFrame) -> Encoder:
         self._numeric = [self._fit_numeric(frame, name) for name in self.plan.numeric]

@@ -8,7 +8,9 @@
         ├── PositiveValueError       --positive is not one of the target's values
         ├── OneClassError            every row has the same outcome
         ├── TooFewRowsError          fewer than 20 closed deals to learn from
-        └── TooFewOutcomesError      too few won (or lost) deals to cross-validate
+        ├── TooFewOutcomesError      too few won (or lost) deals to cross-validate
+        └── NotEnoughHistory         too few closed deals in the pipeline to train on
+                                     (``score train`` reports it and uses the fallback)
 
 Every message says what is wrong and how to fix it.
 """
@@ -84,11 +86,34 @@ class TooFewOutcomesError(ScoringError):
         )
 
 
+class NotEnoughHistory(ScoringError):
+    """Too few closed deals (or of one outcome) to train a model worth trusting."""
+
+    def __init__(self, deals: int, won: int, lost: int, minimum: int, per_outcome: int) -> None:
+        self.deals, self.won, self.lost = deals, won, lost
+        if won == 0 or lost == 0:
+            only = "won" if lost == 0 else "lost"
+            why = f"all {deals} closed deals were {only}, so there is nothing to tell apart"
+        elif deals < minimum:
+            why = f"only {deals} closed deals ({won} won, {lost} lost); a model needs {minimum}"
+        else:
+            rare = "won" if won < lost else "lost"
+            why = (
+                f"only {min(won, lost)} {rare} deals among {deals} closed; a model needs "
+                f"{per_outcome} of each outcome"
+            )
+        super().__init__(
+            f"No model trained: {why}. Until then chances come from stage win rates with a "
+            "prior; close more deals as won or lost (unstuck close) and train again."
+        )
+
+
 __all__ = [
     "MIN_ROWS",
     "ColumnMissingError",
     "DataFileError",
     "MissingExtraError",
+    "NotEnoughHistory",
     "OneClassError",
     "PositiveValueError",
     "ScoringError",

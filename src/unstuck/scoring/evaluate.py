@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from unstuck.scoring._deps import require_ml
+from unstuck.scoring._deps import one_blas_thread, require_ml
 from unstuck.scoring.baselines import MODEL_LABELS, MODELS
 from unstuck.scoring.columns import ColumnPlan, plan_columns
 from unstuck.scoring.errors import TooFewOutcomesError
@@ -33,7 +33,7 @@ from unstuck.scoring.table import deal_table, read_csv
 DRAWS = 5
 TEST_ROWS = 20_000
 TEST_SHARE = 0.25
-N_JOBS = 2
+N_JOBS = 1  # see Scorer: one OpenMP thread beats two on a shared machine
 
 # progress(what is running, steps done, steps in total)
 Progress = Callable[[str, int, int], None]
@@ -95,6 +95,30 @@ def evaluate_frame(
     timer: Callable[[], float] = time.perf_counter,
 ) -> EvaluationReport:
     require_ml()
+    with one_blas_thread():
+        return _evaluate(
+            frame, target, positive, id_col=id_col, drop=drop, folds=folds,
+            train_sizes=train_sizes, seed=seed, plot=plot, source=source,
+            progress=progress, models=models, timer=timer,
+        )  # fmt: skip
+
+
+def _evaluate(
+    frame: pl.DataFrame,
+    target: str,
+    positive: str,
+    *,
+    id_col: str | None,
+    drop: Sequence[str],
+    folds: int,
+    train_sizes: Sequence[int],
+    seed: int,
+    plot: str | Path | None,
+    source: str,
+    progress: Progress | None,
+    models: Sequence[str],
+    timer: Callable[[], float],
+) -> EvaluationReport:
     started = timer()
     table = deal_table(frame, target, positive, id_col=id_col, drop=drop)
     y = table.y

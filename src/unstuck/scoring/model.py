@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from unstuck.scoring._deps import require_ml
+from unstuck.scoring._deps import one_blas_thread, require_ml
 from unstuck.scoring.capacity import Capacity, capacity_for
 from unstuck.scoring.columns import ColumnNote, ColumnPlan, plan_columns
 from unstuck.scoring.encode import Encoded, Encoder
@@ -92,7 +92,10 @@ class Scorer:
     ``predict_range`` a 90% range, and ``explain`` the top factors in plain words.
     """
 
-    def __init__(self, *, seed: int = 0, n_jobs: int = 2, plan: ColumnPlan | None = None):
+    # One LightGBM thread by default: OpenMP threads spin while waiting, and on a shared
+    # two-core machine two threads ran 7 to 12 times slower than one (150 trees on 40,000
+    # IBM rows: 10-19 s against 1.5 s). On an idle machine two threads gain under 2x.
+    def __init__(self, *, seed: int = 0, n_jobs: int = 1, plan: ColumnPlan | None = None):
         require_ml()
         self.seed = seed
         self.n_jobs = n_jobs
@@ -104,6 +107,8 @@ class Scorer:
         self._oof_sorted: np.ndarray = np.zeros(0)
         self._oof_wins: np.ndarray = np.zeros(0)
         self.oof_: np.ndarray = np.zeros(0)
+        self.oof_y_: np.ndarray = np.zeros(0)
+        self.oof_index_: np.ndarray = np.zeros(0, dtype=np.int64)
 
     @property
     def notes(self) -> list[ColumnNote]:
@@ -111,49 +116,69 @@ class Scorer:
 
     # -- fitting ---------------------------------------------------------------------
 
-    def fit(self, X: Any, y: Sequence[int] | np.ndarray) -> Scorer:
-        require_ml()
-        from sklearn.model_selection import StratifiedKFold
+    def fit(
+        self,
+        X: Any,
+        y: Sequence[int] | np.ndarray,
+        groups: Sequence[Any] | np.ndarray | None = None,
+    ) -> Scorer:
+        """Fit on ``X`` and 0/1 outcomes ``y``.
 
-        frame = as_frame(X)
+        ``groups`` (one label per row) keeps rows of the same group in the same fold:
+        snapshots of one deal are never used to predict another snapshot of that deal.
+        """
+        require_ml()
+        with one_blas_thread():
+            return self._fit(as_frame(X), y, groups)
+
+    def _fit(
+        self,
+        frame: pl.DataFrame,
+        y: Sequence[int] | np.ndarray,
+        groups: Sequence[Any] | np.ndarray | None,
+    ) -> Scorer:
         target = np.asarray(y).astype(np.float64)
         if frame.height < 20:
             raise TooFewRowsError(frame.height)
-        minority = int(min(target.sum(), len(target) - target.sum()))
+        minority = _minority(target, groups)
         if minority < 2:
             raise OneClassError("y", "1" if target.mean() > 0.5 else "0")
         if self.plan is None:
             self.plan = plan_columns(frame)
         self._encoder = Encoder(self.plan, rank_features=True).fit(frame)
         data = self._encoder.transform(frame)
+        self._encoder.linear_means = data.linear.mean(axis=0)
         cap = capacity_for(frame.height, minority)
         fitted = Fitted(capacity=cap)
 
-        splitter = StratifiedKFold(cap.folds, shuffle=True, random_state=self.seed)
-        folds = list(splitter.split(data.tree, target))
+        folds = _splits(target, groups, cap, self.seed)
+        covered = np.concatenate([test for _, test in folds])
         oof_lr, fitted.c, self._linear = self._fit_linear(data, target, folds, cap)
         oof_gb, fitted.rounds, self._trees = self._fit_trees(data, target, folds, cap)
 
-        z_lr, z_gb = logit(oof_lr), logit(oof_gb)
+        seen = target[covered]
+        z_lr, z_gb = logit(oof_lr[covered]), logit(oof_gb[covered])
         best = (np.inf, 0.0)
         for w in np.linspace(0.0, 1.0, 21):
-            best = min(best, (_mean_log_loss(target, sigmoid(w * z_gb + (1 - w) * z_lr)), w))
+            best = min(best, (_mean_log_loss(seen, sigmoid(w * z_gb + (1 - w) * z_lr)), w))
         # The out-of-fold choice of weight is noise at 100 rows, so shrink it toward an
         # even blend with a prior worth BLEND_PRIOR_ROWS deals (IBM, 100 deals: AUC
         # 0.837 -> 0.843; no change at 1,000).
-        n = len(target)
+        n = len(seen)
         fitted.tree_weight = float((n * best[1] + BLEND_PRIOR_ROWS * 0.5) / (n + BLEND_PRIOR_ROWS))
         z = fitted.tree_weight * z_gb + (1 - fitted.tree_weight) * z_lr
-        fitted.platt = _platt(z, target)
+        fitted.platt = _platt(z, seen)
         self.oof_ = sigmoid(fitted.platt[0] * z + fitted.platt[1])
+        self.oof_y_ = seen
+        self.oof_index_ = covered
         fitted.oof_log_loss = {
-            "linear": _mean_log_loss(target, oof_lr),
-            "trees": _mean_log_loss(target, oof_gb),
-            "blend": _mean_log_loss(target, self.oof_),
+            "linear": _mean_log_loss(seen, oof_lr[covered]),
+            "trees": _mean_log_loss(seen, oof_gb[covered]),
+            "blend": _mean_log_loss(seen, self.oof_),
         }
         order = np.argsort(self.oof_, kind="mergesort")
         self._oof_sorted = self.oof_[order]
-        self._oof_wins = np.concatenate(([0.0], np.cumsum(target[order])))
+        self._oof_wins = np.concatenate(([0.0], np.cumsum(seen[order])))
         self.fitted = fitted
         return self
 
@@ -179,7 +204,8 @@ class Scorer:
                     model.fit(data.linear[train], y[train])
                     oof[i, test] = model.predict_proba(data.linear[test])[:, 1]
                     models[i].append(model)
-        losses = [_mean_log_loss(y, row) for row in oof]
+        covered = np.concatenate([test for _, test in folds])
+        losses = [_mean_log_loss(y[covered], row[covered]) for row in oof]
         best = int(np.argmin(losses))
         return oof[best], float(cap.c_grid[best]), models[best]
 
@@ -196,7 +222,11 @@ class Scorer:
         categorical = self._encoder.tree_categorical
         # The validation set must carry the training set's parameters exactly, or
         # LightGBM warns that it overrides them.
-        params = {**tree_params(cap, seed=self.seed, n_jobs=self.n_jobs), **_DATASET}
+        params = {
+            **tree_params(cap, seed=self.seed, n_jobs=self.n_jobs),
+            **_DATASET,
+            "max_bin": cap.max_bin,
+        }
         boosters: list[Any] = []
         curves: list[list[float]] = []
         for train, test in folds:
@@ -238,7 +268,8 @@ class Scorer:
         f = self.fitted
         rows = []
         for linear, booster in zip(self._linear, self._trees, strict=True):
-            z_lr = logit(linear.predict_proba(data.linear)[:, 1])
+            # A linear model's probabilities are one small matrix product: no BLAS pool.
+            z_lr = logit(sigmoid(data.linear @ linear.coef_[0] + linear.intercept_[0]))
             z_gb = logit(booster.predict(data.tree, num_iteration=f.rounds))
             z = f.tree_weight * z_gb + (1 - f.tree_weight) * z_lr
             rows.append(f.platt[0] * z + f.platt[1])
@@ -249,8 +280,10 @@ class Scorer:
         per_fold, _ = self._fold_probabilities(X)
         return sigmoid(np.mean(logit(per_fold), axis=0))
 
-    def predict_range(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(probability, low, high)``: the prediction and its 90% range."""
+    def predict_range(
+        self, X: Any, level: float = RANGE_LEVEL
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(probability, low, high)``: the prediction and its range (90% by default)."""
         from scipy.stats import beta
 
         per_fold, _ = self._fold_probabilities(X)
@@ -261,15 +294,15 @@ class Scorer:
         pos = np.searchsorted(self._oof_sorted, p)
         start = np.clip(pos - window // 2, 0, n - window)
         wins = self._oof_wins[start + window] - self._oof_wins[start]
-        tail = (1 - RANGE_LEVEL) / 2
+        tail = (1 - level) / 2
         low = beta.ppf(tail, wins + 0.5, window - wins + 0.5)
         high = beta.ppf(1 - tail, wins + 0.5, window - wins + 0.5)
         low = np.minimum(np.minimum(low, per_fold.min(axis=0)), p)
         high = np.maximum(np.maximum(high, per_fold.max(axis=0)), p)
         return p, low, high
 
-    def explain(self, X: Any, top: int = 3) -> list[list[Factor]]:
-        """The ``top`` columns that moved each row's chance most, in plain words."""
+    def effects(self, X: Any) -> tuple[list[str], np.ndarray]:
+        """Each column's push on each row's log-odds: ``(columns, rows x columns)``."""
         if self.fitted is None or self._encoder is None:
             raise RuntimeError("Scorer.fit must be called before explaining")
         frame = as_frame(X)
@@ -284,11 +317,17 @@ class Scorer:
             for j, source in enumerate(self._encoder.tree_sources):
                 effects[:, index[source]] += scale * f.tree_weight * contrib[:, j]
         for linear in self._linear:
-            centred = data.linear - data.linear.mean(axis=0) if frame.height > 1 else data.linear
+            # Centred on the training means, so a typical value pushes neither way.
+            centred = data.linear - self._encoder.linear_means
             parts = centred * linear.coef_[0]
             for j, source in enumerate(self._encoder.linear_sources):
                 effects[:, index[source]] += scale * (1 - f.tree_weight) * parts[:, j]
-        return top_factors(frame, columns, effects, top)
+        return columns, effects
+
+    def explain(self, X: Any, top: int = 3) -> list[list[Factor]]:
+        """The ``top`` columns that moved each row's chance most, in plain words."""
+        columns, effects = self.effects(X)
+        return top_factors(as_frame(X), columns, effects, top)
 
 
 _DATASET = {"verbose": -1, "max_bin": 255}
@@ -316,6 +355,37 @@ def tree_params(cap: Capacity, *, seed: int, n_jobs: int) -> dict[str, Any]:
         "force_row_wise": True,
         "verbose": -1,
     }
+
+
+def _minority(target: np.ndarray, groups: Sequence[Any] | np.ndarray | None) -> int:
+    """Rows of the rarer outcome, or groups of it when rows come in groups."""
+    if groups is None:
+        return int(min(target.sum(), len(target) - target.sum()))
+    labels = np.asarray(groups)
+    won = len(np.unique(labels[target == 1]))
+    lost = len(np.unique(labels[target == 0]))
+    return int(min(won, lost))
+
+
+def _splits(
+    y: np.ndarray, groups: Sequence[Any] | np.ndarray | None, cap: Capacity, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """K stratified folds (no group split across folds), or one stratified hold-out on
+    large tables without groups (see :func:`capacity_for`)."""
+    from sklearn.model_selection import (
+        StratifiedGroupKFold,
+        StratifiedKFold,
+        StratifiedShuffleSplit,
+    )
+
+    rows = np.zeros(len(y))
+    if groups is not None:
+        splitter = StratifiedGroupKFold(cap.folds, shuffle=True, random_state=seed)
+        return list(splitter.split(rows, y, np.asarray(groups)))
+    if cap.holdout:
+        split = StratifiedShuffleSplit(1, test_size=cap.holdout, random_state=seed)
+        return list(split.split(rows, y))
+    return list(StratifiedKFold(cap.folds, shuffle=True, random_state=seed).split(rows, y))
 
 
 def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
