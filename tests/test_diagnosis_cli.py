@@ -128,3 +128,31 @@ def test_a_broken_user_playbook_is_named_with_its_line(sample_db: str, tmp_path:
 def test_an_unknown_framework_lists_the_known_ones(sample_db: str) -> None:
     err = run(sample_db, "stalled", code=2, env={"UNSTUCK_QUALIFICATION_FRAMEWORK": "spiced"})
     assert "spiced" in err and "bant" in err and "meddicc" in err
+
+
+def test_diagnose_and_deals_show_the_chance_of_winning(sample_db: str) -> None:
+    diagnosis = json.loads(
+        run(sample_db, "diagnose", "summit-migration", "--as-of", AS_OF, "--json")
+    )
+    chance = diagnosis["chance"]
+    assert 0 < chance["p"] < 1 and chance["low"] <= chance["p"] <= chance["high"]
+    assert chance["source"] == "stage win rate" and "no model trained" in chance["no_model"]
+    rows = json.loads(run(sample_db, "deals", "--as-of", AS_OF, "--json"))
+    assert all(0 < row["chance"] < 1 for row in rows)
+    assert "Chance of winning" in run(sample_db, "diagnose", "summit-migration", "--as-of", AS_OF)
+
+
+def test_a_trained_model_scores_deals_diagnoses_and_the_review(sample_db: str) -> None:
+    pytest.importorskip("lightgbm", reason="the ml extra is not installed")
+    run(sample_db, "score", "train")
+    diagnosis = json.loads(
+        run(sample_db, "diagnose", "summit-migration", "--as-of", AS_OF, "--json")
+    )
+    assert (
+        diagnosis["chance"]["source"].startswith("model")
+        and diagnosis["chance"]["no_model"] is None
+    )
+    assert diagnosis["chance"]["up"] or diagnosis["chance"]["down"]
+    review = json.loads(run(sample_db, "review", "--as-of", AS_OF, "--json"))
+    sources = {line["chance_source"] for line in review["deals"]}
+    assert all(source.startswith("model") for source in sources), sources

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -27,8 +27,10 @@ from unstuck.cli.common import (
     user_errors,
 )
 from unstuck.cli.pipeline import short_owner
+from unstuck.cli.score import render_chance
 from unstuck.diagnosis import Diagnosis
 from unstuck.domain import Deal
+from unstuck.service import Unstuck
 
 # The table shows the worst deals; a terminal page of thousands helps nobody.
 TABLE_LIMIT = 50
@@ -160,10 +162,23 @@ def register(app: typer.Typer) -> None:
             now = now_from(as_of, app_.tz)
             deal = app_.deal(deal_id)
             diagnosis = app_.diagnose(deal_id, now)
+            chance = _chance(app_, deal, now)
             if json:
-                print_json(diagnosis.to_dict())
+                print_json({**diagnosis.to_dict(), "chance": chance})
                 return
             show_diagnosis(deal, diagnosis, now)
+            if chance is not None and deal.is_open:
+                console.print("\n[bold]Chance of winning[/]")
+                render_chance(deal.id, deal.name, chance, console)
+
+
+def _chance(app_: Unstuck, deal: Deal, now: datetime) -> dict[str, Any] | None:
+    """The win chance with its factors (scoring); None for a closed deal."""
+    if not deal.is_open:
+        return None
+    from unstuck.scoring.service import describe_chance
+
+    return describe_chance(app_, deal, now)
 
 
 __all__ = ["register", "severity_text", "show_diagnosis", "stalled_table"]

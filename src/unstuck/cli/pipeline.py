@@ -42,6 +42,7 @@ from unstuck.domain import (
 )
 from unstuck.domain import Touch as TouchRecord
 from unstuck.errors import ConflictError, UsageError
+from unstuck.service import Unstuck
 from unstuck.store import DealRow
 
 SORTS = ("id", "value", "silence", "stage-age", "stage", "owner", "close")
@@ -87,7 +88,28 @@ def short_owner(owner: str | None) -> str:
     return owner.split("@", 1)[0] if owner else "—"
 
 
-def deals_table(rows: list[DealRow], now: datetime, title: str, width: int = 200) -> Table:
+def deal_chances(app_: Unstuck, ids: list[str], now: datetime) -> dict[str, float]:
+    """Win chance of each open deal: the trained model (which needs each deal whole),
+    or stage win rates (which need only the stage), as `unstuck score show` explains."""
+    from unstuck.scoring.service import choose_model
+
+    if not ids:
+        return {}
+    model: Any = choose_model(app_, now).model
+    batch = hasattr(model, "chances")
+    with app_.store.read() as tx:
+        deals = tx.deals(ids=ids) if batch else tx.deals(ids=ids, full=False)
+    found = model.chances(deals, now) if batch else [model.chance(d, now) for d in deals]
+    return {deal.id: round(chance.p, 3) for deal, chance in zip(deals, found, strict=True)}
+
+
+def deals_table(
+    rows: list[DealRow],
+    now: datetime,
+    title: str,
+    width: int = 200,
+    chances: dict[str, float] | None = None,
+) -> Table:
     """The overview. Under 110 columns the account, unanswered and close columns drop out."""
     wide = width >= 110
     table = Table(
@@ -98,6 +120,8 @@ def deals_table(rows: list[DealRow], now: datetime, title: str, width: int = 200
         table.add_column("Account", no_wrap=True, overflow="ellipsis", max_width=20)
     table.add_column("Stage", no_wrap=True, min_width=11)
     table.add_column("Value", justify="right", no_wrap=True, min_width=8)
+    if chances:
+        table.add_column("Chance", justify="right", no_wrap=True)
     table.add_column("Owner", no_wrap=True, overflow="ellipsis", max_width=12, min_width=6)
     table.add_column("Reply", justify="right", no_wrap=True, min_width=5)
     if wide:
@@ -116,7 +140,11 @@ def deals_table(rows: list[DealRow], now: datetime, title: str, width: int = 200
             close = f"[red]{close}[/]"
         stage = r.stage if r.status is Status.OPEN else f"{r.stage} ({r.status})"
         value = money(r.value, r.currency if len(currencies) > 1 else None)
-        cells = [r.id, *([r.account or "—"] if wide else []), stage, value, short_owner(r.owner)]
+        cells = [r.id, *([r.account or "—"] if wide else []), stage, value]
+        if chances:
+            chance = chances.get(r.id)
+            cells.append(f"{chance:.0%}" if chance is not None else "—")
+        cells.append(short_owner(r.owner))
         cells.append(reply_text)
         if wide:
             cells.append(str(r.outbound_since_inbound))
@@ -151,15 +179,16 @@ def register(app: typer.Typer) -> None:
                 rows = tx.deal_rows(status=statuses, owner=owner, stage=stage)
             order = app_.stage_order(sorted({r.stage for r in rows}))
             rows = sort_rows(rows, sort, order)
+            chances = deal_chances(app_, [r.id for r in rows if r.status is Status.OPEN], now)
             if json:
-                print_json([row_dict(r, now) for r in rows])
+                print_json([row_dict(r, now) | {"chance": chances.get(r.id)} for r in rows])
                 return
             if not rows:
                 console.print("No deals match." + (f" Owner {owner!r} has none." if owner else ""))
                 return
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} {status} deals, {money(total)} in all, as of {now:%Y-%m-%d}"
-            print_table(deals_table(rows, now, title, console.width))
+            print_table(deals_table(rows, now, title, console.width, chances))
 
     @app.command("deal")
     def deal_cmd(

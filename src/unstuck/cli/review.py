@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -29,6 +29,7 @@ from unstuck.diagnosis import build_context
 from unstuck.domain import Deal, Decision, DecisionKind, Status
 from unstuck.errors import ConfigError, ConflictError, UsageError
 from unstuck.review import (
+    ChanceModel,
     FocusPick,
     FocusResult,
     PickedBy,
@@ -76,21 +77,33 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         current = reviews.picks(tx, this_week, owner)
         previous = reviews.picks(tx, this_week - timedelta(days=7), owner)
     context = build_context(cfg, [d for d in history if d.status is not Status.NURTURE])
-    # The stall scan's view of every open deal; only deals shown in detail are read whole.
-    states, deals = app_.review_states(now, owner, context)
 
     def load_full(ids: Sequence[str]) -> list[Deal]:
         with app_.store.read() as tx:
             return tx.deals(ids=list(ids))
 
-    chances = learn_win_rates(
-        history,
-        app_.stage_order(),
-        now,
-        prior_rate=rate,
-        prior_weight=max(cfg.float_("review.prior_weight"), 0.01),
-        min_closed=max(cfg.int_("review.min_closed_per_stage"), 1),
-    )
+    trained = _trained_model(app_, now)
+    chances: ChanceModel
+    if trained is not None:
+        # A trained model computes each deal's features from its whole history, so every
+        # open deal is read whole and diagnosed in full.
+        with app_.store.read() as tx:
+            deals = tx.deals(status=Status.OPEN, owner=owner)
+        trained.chances(deals, now)  # scores them all at once; chance() then reads these
+        chances, states, loader = trained, None, None
+    else:
+        # The stall scan's view of every open deal; only deals shown in detail are read whole.
+        states, deals = app_.review_states(now, owner, context)
+        chances = learn_win_rates(
+            history,
+            app_.stage_order(),
+            now,
+            prior_rate=rate,
+            prior_weight=max(cfg.float_("review.prior_weight"), 0.01),
+            min_closed=max(cfg.int_("review.min_closed_per_stage"), 1),
+        )
+        loader = load_full
+    note = getattr(chances, "note", None)
     return build_review(
         deals,
         history,
@@ -101,11 +114,19 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         current_picks=current,
         settings=ReviewSettings.from_config(cfg),
         owner=owner,
-        notes=[chances.note] if chances.note else [],
-        chance_description=chances.to_dict(),
+        notes=[note] if note else [],
+        chance_description=chances.to_dict(),  # type: ignore[attr-defined]
         states=states,
-        load_full=load_full,
+        load_full=loader,
     )
+
+
+def _trained_model(app_: Unstuck, now: datetime) -> Any:
+    """The trained win-chance model when one is usable (see `unstuck score show`)."""
+    from unstuck.scoring.service import choose_model
+
+    model = choose_model(app_, now).model
+    return model if hasattr(model, "chances") else None
 
 
 def record_proposal(app_: Unstuck, review: Review) -> None:
