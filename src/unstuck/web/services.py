@@ -1,0 +1,425 @@
+"""The web app's application layer on top of :class:`unstuck.service.Unstuck`.
+
+It adds what a shared, browser-facing app needs: every read and write checks the
+viewer's access inside the same transaction; pages read a page of summary rows, not
+whole deals; diagnoses and the diagnosis context are cached (see ``cache.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from unstuck.diagnosis import Diagnosis, DiagnosisContext, diagnose
+from unstuck.document import deal_to_dict, to_document
+from unstuck.domain import Answer, Deal, Pipeline, StageChange, Stakeholder, Status, Touch
+from unstuck.errors import ConflictError, InputError
+from unstuck.service import Unstuck
+from unstuck.store import Store, Transaction
+from unstuck.store import users as store_users
+from unstuck.store.users import PipelineRow
+from unstuck.store.write import ImportResult
+from unstuck.web.access import Viewer
+from unstuck.web.cache import ContextCache, DiagnosisCache
+from unstuck.web.views import (
+    Card,
+    Column,
+    DealView,
+    days,
+    people_groups,
+    qualification_matrix,
+    timeline,
+    tone_of,
+)
+
+CSV_COLUMNS = (
+    "id", "name", "account", "owner", "stage", "status", "value", "currency", "expected_close",
+    "days_since_reply", "unanswered", "days_in_stage", "close_date_pushes", "people", "touches",
+    "has_why", "stalled", "severity", "main_finding", "main_reason",
+)  # fmt: skip
+STATUSES = ("open", "won", "lost", "nurture", "all")
+
+
+@dataclass(frozen=True)
+class Filters:
+    owner: str | None = None
+    stage: str | None = None
+    finding: str | None = None
+    status: str = "open"
+    sort: str = "silence"
+    desc: bool = False
+
+    def statuses(self) -> tuple[Status, ...] | None:
+        if self.status == "all":
+            return None
+        try:
+            return (Status(self.status),)
+        except ValueError:
+            raise InputError(
+                [f"status: {self.status!r} is not a status; use {', '.join(STATUSES)}"]
+            ) from None
+
+    def check(self) -> Filters:
+        if self.sort not in (*store_users.ORDERS, "stuck"):
+            orders = ", ".join((*store_users.ORDERS, "stuck"))
+            raise InputError([f"sort: {self.sort!r} is not a sort order; use {orders}"])
+        self.statuses()
+        return self
+
+
+class WebService:
+    def __init__(self, app: Unstuck) -> None:
+        self.app = app
+        self._contexts = ContextCache()
+        self._diagnoses = DiagnosisCache()
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    # -- diagnosis, cached --------------------------------------------------------------
+
+    def context(self) -> DiagnosisContext:
+        return self._contexts.get(self._closed_version, self.app.diagnosis_context)
+
+    def _closed_version(self) -> Hashable:
+        with self.store.read() as tx:
+            return store_users.closed_version(tx.conn)
+
+    def diagnoses(self, rows: list[PipelineRow], now: datetime) -> dict[str, Diagnosis]:
+        context = self.context()
+        generation = self._contexts.generation
+        found: dict[str, Diagnosis] = {}
+        missing: dict[str, Hashable] = {}
+        for row in rows:
+            key = DiagnosisCache.key(row.id, row.version, now.date(), generation)
+            hit = self._diagnoses.get(key)
+            if hit is None:
+                missing[row.id] = key
+            else:
+                found[row.id] = hit
+        ids = list(missing)
+        for start in range(0, len(ids), 500):
+            with self.store.read() as tx:
+                deals = tx.deals(ids=ids[start : start + 500])
+            for deal in deals:
+                diagnosis = diagnose(deal, now, context, plays=False)
+                self._diagnoses.put(missing[deal.id], diagnosis)
+                found[deal.id] = diagnosis
+        return found
+
+    def cards(self, rows: list[PipelineRow], now: datetime) -> list[Card]:
+        found = self.diagnoses(rows, now)
+        return [
+            Card(
+                row,
+                found.get(row.id),
+                days(now, row.last_inbound_at),
+                days(now, row.stage_entered_at) or 0,
+                tone_of(found.get(row.id)),
+            )
+            for row in rows
+        ]
+
+    # -- pipeline views -----------------------------------------------------------------
+
+    def stage_order(self, seen: list[str] | None = None) -> list[str]:
+        return self.app.stage_order(seen)
+
+    def _rows(
+        self,
+        tx: Transaction,
+        viewer: Viewer,
+        f: Filters,
+        stage: str | None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[PipelineRow]:
+        return store_users.pipeline_rows(
+            tx.conn,
+            statuses=f.statuses(),
+            owner=viewer.owner_filter(f.owner),
+            stage=stage,
+            order="silence" if f.sort == "stuck" else f.sort,
+            descending=f.desc,
+            stages=self.stage_order(),
+            offset=offset,
+            limit=limit,
+        )
+
+    def _matching(self, viewer: Viewer, f: Filters, now: datetime) -> list[Card]:
+        """Every card that passes the filters, for a finding filter or a 'stuck' sort."""
+        with self.store.read() as tx:
+            rows = self._rows(tx, viewer, f, f.stage)
+        cards = self.cards(rows, now)
+        if f.finding:
+            cards = [c for c in cards if _has_finding(c.diagnosis, f.finding)]
+        if f.sort == "stuck":
+            cards.sort(key=lambda c: (-c.severity, c.row.id), reverse=f.desc)
+        return cards
+
+    def board(self, viewer: Viewer, now: datetime, f: Filters, per_stage: int) -> list[Column]:
+        f = replace(f.check(), status="open")
+        if f.finding or f.sort == "stuck":
+            cards = self._matching(viewer, f, now)
+            stages = self.stage_order(sorted({c.row.stage for c in cards}))
+            columns = []
+            for stage in stages:
+                mine = [c for c in cards if c.row.stage == stage]
+                if f.stage and stage != f.stage:
+                    continue
+                value = sum(c.row.value or 0 for c in mine)
+                columns.append(Column(stage, len(mine), value, mine[:per_stage]))
+            return columns
+        with self.store.read() as tx:
+            totals = store_users.pipeline_totals(
+                tx.conn, owner=viewer.owner_filter(f.owner), stage=f.stage
+            )
+            stages = self.stage_order(sorted(totals))
+            if f.stage:
+                stages = [f.stage]
+            rows = {s: self._rows(tx, viewer, f, s, 0, per_stage) for s in stages}
+        flat = [r for s in stages for r in rows[s]]
+        by_id = {c.row.id: c for c in self.cards(flat, now)}
+        return [
+            Column(
+                s,
+                totals.get(s, (0, 0.0))[0],
+                totals.get(s, (0, 0.0))[1],
+                [by_id[r.id] for r in rows[s]],
+            )
+            for s in stages
+        ]
+
+    def column(
+        self, viewer: Viewer, now: datetime, f: Filters, stage: str, offset: int, limit: int
+    ) -> Column:
+        f = replace(f.check(), status="open", stage=stage)
+        if f.finding or f.sort == "stuck":
+            cards = self._matching(viewer, f, now)
+            return Column(stage, len(cards), 0.0, cards[offset : offset + limit], offset)
+        with self.store.read() as tx:
+            totals = store_users.pipeline_totals(
+                tx.conn, owner=viewer.owner_filter(f.owner), stage=stage
+            )
+            rows = self._rows(tx, viewer, f, stage, offset, limit)
+        count, value = totals.get(stage, (0, 0.0))
+        return Column(stage, count, value, self.cards(rows, now), offset)
+
+    def table(
+        self, viewer: Viewer, now: datetime, f: Filters, offset: int, limit: int | None
+    ) -> tuple[list[Card], int]:
+        f.check()
+        if f.finding or f.sort == "stuck":
+            cards = self._matching(viewer, f, now)
+            end = None if limit is None else offset + limit
+            return cards[offset:end], len(cards)
+        with self.store.read() as tx:
+            total = store_users.pipeline_count(
+                tx.conn, statuses=f.statuses(), owner=viewer.owner_filter(f.owner), stage=f.stage
+            )
+            rows = self._rows(tx, viewer, f, f.stage, offset, limit)
+        return self.cards(rows, now), total
+
+    def table_csv(self, viewer: Viewer, now: datetime, f: Filters) -> str:
+        cards, _ = self.table(viewer, now, f, 0, None)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for card in cards:
+            writer.writerow(card.to_dict())
+        return out.getvalue()
+
+    def owners(self, viewer: Viewer) -> list[str]:
+        if viewer.scope is not None:
+            return [viewer.scope]
+        with self.store.read() as tx:
+            found: list[str] = tx.owners()
+        return found
+
+    def stalled(
+        self, viewer: Viewer, now: datetime, owner: str | None, limit: int | None
+    ) -> list[Diagnosis]:
+        context = self.context()
+        with self.store.read() as tx:
+            deals = tx.deals(status=Status.OPEN, owner=viewer.owner_filter(owner))
+        found = [diagnose(deal, now, context) for deal in deals]
+        value = {deal.id: deal.value or 0 for deal in deals}
+        stuck = sorted(
+            (g for g in found if g.stalled), key=lambda g: (-g.severity, -value[g.deal], g.deal)
+        )
+        return stuck[:limit] if limit is not None else stuck
+
+    # -- one deal -----------------------------------------------------------------------
+
+    def deal(self, viewer: Viewer, deal_id: str) -> Deal:
+        with self.store.read() as tx:
+            self._check(tx, viewer, deal_id)
+            found: Deal = tx.deal(deal_id)
+        return found
+
+    def diagnose(self, viewer: Viewer, deal_id: str, now: datetime) -> Diagnosis:
+        return diagnose(self.deal(viewer, deal_id), now, self.context())
+
+    def deal_view(self, viewer: Viewer, deal_id: str, now: datetime) -> DealView:
+        deal = self.deal(viewer, deal_id)
+        context = self.context()
+        stages = self.stage_order([deal.stage])
+        groups, missing = people_groups(deal)
+        matrix, conflicts = qualification_matrix(deal, context.framework, stages, now)
+        return DealView(
+            deal=deal,
+            diagnosis=diagnose(deal, now, context),
+            now=now,
+            stages=stages,
+            groups=groups,
+            missing_roles=missing,
+            people=list(deal.stakeholders),
+            matrix=matrix,
+            conflicts=conflicts,
+            timeline=timeline(deal),
+            days_in_stage=days(now, deal.stage_entered_at()) or 0,
+            days_since_reply=days(
+                now, max((x.at for x in deal.touches if x.inbound), default=None)
+            ),
+        )
+
+    def deal_dict(self, viewer: Viewer, deal_id: str) -> dict[str, object]:
+        return deal_to_dict(self.deal(viewer, deal_id), self.app.tz)
+
+    @staticmethod
+    def _check(tx: Transaction, viewer: Viewer, deal_id: str) -> Deal | None:
+        exists, owner = store_users.deal_owner(tx.conn, deal_id)
+        viewer.check_deal(deal_id, exists, owner)
+        return None
+
+    # -- writes -------------------------------------------------------------------------
+
+    def add_deal(self, viewer: Viewer, deal: Deal, now: datetime) -> Deal:
+        deal = replace(deal, owner=viewer.owner_for_new_deal(deal.owner))
+        if not deal.stage_history:
+            deal = replace(deal, stage_history=(StageChange(deal.stage, deal.created),))
+        with self.store.write() as tx:
+            if tx.has_deal(deal.id):
+                raise ConflictError(f"a deal with id {deal.id!r} exists; pick another id")
+            tx.add_deal(deal, now)
+            made: Deal = tx.deal(deal.id)
+        return made
+
+    def log_touch(self, viewer: Viewer, deal_id: str, touch: Touch, now: datetime) -> None:
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            deal = tx.deal(deal_id)
+            unknown = [p for p in touch.with_ if deal.stakeholder(p) is None]
+            if unknown:
+                known = ", ".join(s.id for s in deal.stakeholders) or "none yet"
+                raise InputError(
+                    [f"with: no person {p!r} on {deal_id} (known: {known})" for p in unknown]
+                )
+            tx.log_touch(deal_id, touch)
+
+    def upsert_stakeholder(self, viewer: Viewer, deal_id: str, person: Stakeholder) -> bool:
+        """Adds or replaces the person; True when they are new."""
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            new = tx.deal(deal_id).stakeholder(person.id) is None
+            tx.upsert_stakeholder(deal_id, person)
+            return new
+
+    def answer(self, viewer: Viewer, deal_id: str, answer: Answer, now: datetime) -> None:
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            deal = tx.deal(deal_id)
+            if answer.stakeholder and deal.stakeholder(answer.stakeholder) is None:
+                raise InputError([f"stakeholder: no person {answer.stakeholder!r} on {deal_id}"])
+            tx.add_answer(deal_id, answer)
+            # Answers change no summary column; touching updated_at refreshes cached views.
+            tx.update_deal(deal_id, now)
+
+    def set_why(self, viewer: Viewer, deal_id: str, why: str | None, now: datetime) -> None:
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            tx.update_deal(deal_id, now, why=(why or "").strip() or None)
+
+    def move_stage(
+        self, viewer: Viewer, deal_id: str, stage: str, at: datetime, now: datetime
+    ) -> None:
+        stage = stage.strip()
+        if not stage:
+            raise InputError(["stage: give the stage to move to"])
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            deal = tx.deal(deal_id)
+            if not deal.is_open:
+                raise ConflictError(f"{deal_id} is {deal.status}; reopen it before moving it")
+            if deal.stage == stage:
+                return
+            tx.move_stage(deal_id, stage, at, now)
+
+    def set_close_date(self, viewer: Viewer, deal_id: str, day: date, now: datetime) -> None:
+        with self.store.write() as tx:
+            self._check(tx, viewer, deal_id)
+            tx.set_expected_close(deal_id, day, now, now)
+
+    def close(
+        self,
+        viewer: Viewer,
+        deal_id: str,
+        status: Status,
+        now: datetime,
+        reason: str | None,
+        revisit_on: date | None,
+    ) -> None:
+        problems = []
+        if status is Status.LOST and not (reason or "").strip():
+            problems.append("reason: say why it was lost (what you learned helps the next deal)")
+        if status is Status.NURTURE and revisit_on is None:
+            problems.append("revisit_on: give the date to check back on a parked deal")
+        if problems:
+            raise InputError(problems)
+        with self.store.read() as tx:
+            self._check(tx, viewer, deal_id)
+        self.app.close_deal(deal_id, status, now, (reason or "").strip() or None, revisit_on)
+
+    def import_pipeline(
+        self, viewer: Viewer, pipeline: Pipeline, now: datetime, dry_run: bool
+    ) -> ImportResult:
+        pipeline = self._own_pipeline(viewer, pipeline)
+        if viewer.scope is not None and pipeline.qualification is not None:
+            # A rep's file may not change the team's qualification framework.
+            pipeline = replace(pipeline, qualification=None)
+        return self.app.import_pipeline(pipeline, now, dry_run=dry_run)
+
+    def _own_pipeline(self, viewer: Viewer, pipeline: Pipeline) -> Pipeline:
+        scope = viewer.scope
+        if scope is None:
+            return pipeline
+        with self.store.read() as tx:
+            owners = store_users.owners_of(tx.conn, [d.id for d in pipeline.deals])
+        problems, deals = [], []
+        for index, deal in enumerate(pipeline.deals):
+            if deal.owner and deal.owner.strip().lower() != scope.lower():
+                problems.append(
+                    f"deals[{index}].owner: {deal.owner!r} is not you; reps import their own deals"
+                )
+            elif deal.id in owners and not viewer.may_see(owners[deal.id]):
+                problems.append(f"deals[{index}].id: {deal.id!r} is taken; choose another id")
+            deals.append(replace(deal, owner=scope))
+        if problems:
+            raise InputError(problems)
+        return replace(pipeline, deals=tuple(deals))
+
+    def export_document(self, viewer: Viewer, as_of: datetime | None) -> dict[str, object]:
+        with self.store.read() as tx:
+            deals = tx.deals(owner=viewer.scope)
+        return to_document(deals, self.app.tz, as_of=as_of)
+
+
+def _has_finding(diagnosis: Diagnosis | None, kind: str) -> bool:
+    return diagnosis is not None and any(str(f.kind) == kind for f in diagnosis.findings)
+
+
+__all__ = ["CSV_COLUMNS", "Filters", "WebService"]
