@@ -275,7 +275,7 @@ class Unstuck:
             full = tx.deals(ids=whole) if whole else []
             replies = tx.replies(replied)
         keep = [
-            replace(deal, touches=tuple(replies.get(deal.id, ())))
+            replace(deal, touches=tuple(replies[deal.id])) if deal.id in replies else deal
             for deal in light
             if deal.id in states
         ]

@@ -124,7 +124,11 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
 def _trained_model(app_: Unstuck, now: datetime) -> Any:
     """The trained win-chance model when one is usable (see `unstuck score show`)."""
     from unstuck.scoring.service import choose_model
+    from unstuck.store import models
 
+    with app_.store.read() as tx:
+        if models.latest_model(tx) is None:
+            return None  # nothing trained: no need to build the fallback here
     model = choose_model(app_, now).model
     return model if hasattr(model, "chances") else None
 

@@ -293,7 +293,7 @@ class Transaction:
         for start in range(0, len(ids), 900):
             chunk = list(ids[start : start + 900])
             query = select(t.deals.c.id, t.deals.c.pk).where(t.deals.c.id.in_(chunk))
-            found.update({deal_id: int(pk) for deal_id, pk in self.conn.execute(query)})
+            found.update({deal_id: int(pk) for deal_id, pk in self.conn.execute(query).all()})
         return found
 
     def has_deal(self, deal_id: str) -> bool:

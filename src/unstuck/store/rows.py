@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -154,18 +154,28 @@ def child_rows(deal: Deal, deal_pk: int) -> dict[str, list[dict[str, Any]]]:
 # -- reading ----------------------------------------------------------------------------
 
 
-def _stakeholder(row: Row) -> Stakeholder:
-    roles = tuple(_ROLES[r] for r in row["roles"].split(",") if r)
+def _stakeholder(
+    ident: str,
+    name: str,
+    email: str | None,
+    title: str | None,
+    roles: str,
+    stance: str,
+    authority: str,
+    faction: str | None,
+) -> Stakeholder:
+    held = tuple(_ROLES[r] for r in roles.split(",") if r)
     return Stakeholder(
-        row["id"],
-        row["name"],
-        row["email"],
-        row["title"],
-        roles,
-        _STANCES[row["stance"]],
-        _AUTHORITIES[row["authority"]],
-        row["faction"],
+        ident, name, email, title, held, _STANCES[stance], _AUTHORITIES[authority], faction
     )
+
+
+def _decision(kind: str, reason: str, at: datetime, by: str | None) -> Decision:
+    return Decision(DecisionKind(kind), reason, at, by)
+
+
+def _answer(question: str, answer: str, at: datetime, who: str | None) -> Answer:
+    return Answer(question, answer, at, who)
 
 
 # Enum lookups by value: a dict read is several times cheaper than calling the Enum, and
@@ -174,6 +184,7 @@ _ROLES = {member.value: member for member in Role}
 _STANCES = {member.value: member for member in Stance}
 _AUTHORITIES = {member.value: member for member in Authority}
 _STATUSES = {member.value: member for member in Status}
+_ACCOUNT_TYPES: dict[str | None, AccountType] = {member.value: member for member in AccountType}
 _DIRECTIONS = {member.value: member for member in Direction}
 _CHANNELS = {member.value: member for member in Channel}
 _KINDS: dict[str | None, TouchKind | None] = {member.value: member for member in TouchKind}
@@ -220,13 +231,37 @@ def _touches(
 
 
 def _children(
-    conn: Connection, table: Any, deal_pks: Select[Any], order: Sequence[Any]
-) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    query = select(table).where(table.c.deal_pk.in_(deal_pks)).order_by(table.c.deal_pk, *order)
-    for row in conn.execute(query).mappings().all():
-        grouped[row["deal_pk"]].append(row)
+    conn: Connection,
+    table: Any,
+    columns: Sequence[str],
+    build: Callable[..., Any],
+    deal_pks: Select[Any],
+) -> dict[int, list[Any]]:
+    """Domain objects of one history table, grouped by deal, in their recorded order."""
+    order = [table.c.at, table.c.pk] if "at" in table.c else [table.c.pk]
+    query = (
+        select(table.c.deal_pk, *[table.c[c] for c in columns])
+        .where(table.c.deal_pk.in_(deal_pks))
+        .order_by(table.c.deal_pk, *order)
+    )
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for pk, *values in conn.execute(query).all():
+        grouped[pk].append(build(*values))
     return grouped
+
+
+# How each history table becomes domain objects: its columns, in the builder's order.
+_PARTS: dict[str, tuple[Any, Sequence[str], Callable[..., Any]]] = {
+    "stakeholders": (
+        t.stakeholders,
+        ("id", "name", "email", "title", "roles", "stance", "authority", "faction"),
+        _stakeholder,
+    ),
+    "answers": (t.answers, ("question", "answer", "at", "stakeholder"), _answer),
+    "stage_changes": (t.stage_changes, ("stage", "at"), StageChange),
+    "close_date_changes": (t.close_date_changes, ("expected_close", "at"), CloseDateChange),
+    "decisions": (t.decisions, ("decision", "reason", "at", "decided_by"), _decision),
+}
 
 
 ALL_PARTS = frozenset(
@@ -259,27 +294,26 @@ def load_deals(
         return []
     none: dict[int, list[Any]] = {}
 
-    def part(table: Any) -> dict[int, list[Row]]:
-        if table.name not in parts:
+    def part(name: str) -> dict[int, list[Any]]:
+        if name not in parts:
             return none
-        return _children(
-            conn, table, pks, [table.c.at if "at" in table.c else table.c.pk, table.c.pk]
-        )
+        table, columns, build = _PARTS[name]
+        return _children(conn, table, columns, build, pks)
 
     said = _touches(conn, pks) if "touches" in parts else none
-    people, answers = part(t.stakeholders), part(t.answers)
-    stages, closes, decided = part(t.stage_changes), part(t.close_date_changes), part(t.decisions)
+    people, answers = part("stakeholders"), part("answers")
+    stages, closes, decided = part("stage_changes"), part("close_date_changes"), part("decisions")
     return [_deal(h, people, said, answers, stages, closes, decided) for h in heads]
 
 
 def _deal(
     h: Row,
-    people: Mapping[int, list[Row]],
+    people: Mapping[int, list[Stakeholder]],
     touches: Mapping[int, list[Touch]],
-    answers: Mapping[int, list[Row]],
-    stages: Mapping[int, list[Row]],
-    closes: Mapping[int, list[Row]],
-    decided: Mapping[int, list[Row]],
+    answers: Mapping[int, list[Answer]],
+    stages: Mapping[int, list[StageChange]],
+    closes: Mapping[int, list[CloseDateChange]],
+    decided: Mapping[int, list[Decision]],
 ) -> Deal:
     pk = h["pk"]
     return Deal(
@@ -289,30 +323,22 @@ def _deal(
         created=h["created"],
         status=_STATUSES[h["status"]],
         account=h["account_name"],
-        account_type=AccountType(h["account_type"]) if h["account_type"] else None,
+        account_type=_ACCOUNT_TYPES.get(h["account_type"]),
         owner=h["owner"],
         value=h["value"],
         currency=h["currency"],
         expected_close=h["expected_close"],
         why=h["why"],
         fields=dict(h["fields"] or {}),
-        stage_history=tuple(StageChange(r["stage"], r["at"]) for r in stages.get(pk, ())),
-        close_date_history=tuple(
-            CloseDateChange(r["expected_close"], r["at"]) for r in closes.get(pk, ())
-        ),
-        stakeholders=tuple(_stakeholder(r) for r in people.get(pk, ())),
-        answers=tuple(
-            Answer(r["question"], r["answer"], r["at"], r["stakeholder"])
-            for r in answers.get(pk, ())
-        ),
+        stage_history=tuple(stages.get(pk, ())),
+        close_date_history=tuple(closes.get(pk, ())),
+        stakeholders=tuple(people.get(pk, ())),
+        answers=tuple(answers.get(pk, ())),
         touches=tuple(touches.get(pk, ())),
         lost_reason=h["lost_reason"],
         revisit_on=h["revisit_on"],
         closed_at=h["closed_at"],
-        decisions=tuple(
-            Decision(DecisionKind(r["decision"]), r["reason"], r["at"], r["decided_by"])
-            for r in decided.get(pk, ())
-        ),
+        decisions=tuple(decided.get(pk, ())),
     )
 
 
