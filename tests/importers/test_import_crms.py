@@ -1,5 +1,4 @@
 """Each CRM's export, with invented data shaped like the documented headers."""
-# ruff: noqa: E501  (export rows are kept on one line each, as the CRMs write them)
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """Awkward files: encodings, delimiters, XLSX, dates, rejects, wrong formats."""
-# ruff: noqa: E501  (export rows are kept on one line each, as the CRMs write them)
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """Any table through a mapping, write_mapping, export_table round trips, the Maven set."""
-# ruff: noqa: E501  (export rows are kept on one line each, as the CRMs write them)
 
 from __future__ import annotations
 

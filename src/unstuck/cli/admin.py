@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -27,10 +27,13 @@ from unstuck.cli.common import (
 from unstuck.config import SETTINGS
 from unstuck.document import iter_json_lines, parse_document
 from unstuck.domain import Pipeline
-from unstuck.errors import InputError, UsageError
+from unstuck.errors import UsageError
 from unstuck.service import Unstuck
 from unstuck.store import Store
 from unstuck.store.write import ImportResult
+
+if TYPE_CHECKING:
+    from unstuck.importers.load import LoadResult
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 config_app = typer.Typer(help="Show the effective settings.", no_args_is_help=True)
@@ -147,19 +150,25 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             app_ = open_app(db)
             now = now_from(None, app_.tz)
+            for path in files:
+                if not path.is_file():
+                    raise UsageError(f"{path}: no such file")
+            result: ImportResult | LoadResult
+            if write_mapping is not None:
+                _write_mapping(files, write_mapping)
+                return
             if _streamable(files, format, write_mapping):
                 result = _import_lines(app_, files[0], now, dry_run)
                 total = sum(result.to_dict().values())
-            else:
-                pipeline, note = _read_pipeline(
-                    app_, files, format, mapping, write_mapping, date_format, skip_bad_rows
-                )
-                if pipeline is None:
-                    return
-                if note:
-                    err_console.print(note)
+            elif _native(files, format):
+                pipeline = _read_native(app_, files)
                 result = app_.import_pipeline(pipeline, now, dry_run=dry_run)
                 total = len(pipeline.deals)
+            else:
+                result = _import_tables(
+                    app_, files, format, mapping, date_format, dry_run, skip_bad_rows, now
+                )
+                total = result.deals
             counts = result.to_dict()
             if json:
                 print_json({"dry_run": dry_run, **counts})
@@ -237,77 +246,62 @@ def _import_lines(app_: Unstuck, path: Path, now: datetime, dry_run: bool) -> Im
         return app_.import_stream(items, now, dry_run, source=str(path))
 
 
-def _read_pipeline(
-    app_: Unstuck,
-    files: list[Path],
-    format: str,
-    mapping: Path | None,
-    write_mapping: Path | None,
-    date_format: str | None,
-    skip_bad_rows: Path | None,
-) -> tuple[Pipeline | None, str | None]:
-    for path in files:
-        if not path.is_file():
-            raise UsageError(f"{path}: no such file")
-    native = format == "unstuck" or (
-        format == "auto" and all(p.suffix.lower() in (".json", ".jsonl", ".ndjson") for p in files)
+def _native(files: list[Path], format: str) -> bool:
+    suffixes = (".json", ".jsonl", ".ndjson")
+    return format == "unstuck" or (
+        format == "auto" and all(p.suffix.lower() in suffixes for p in files)
     )
-    if native and write_mapping is None:
-        if len(files) != 1:
-            raise UsageError("import one native pipeline document at a time")
-        path = files[0]
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text; a pipeline document is UTF-8 JSON") from None
-        return parse_document(text, app_.tz, source=str(path)), None
-    return _read_crm(app_, files, format, mapping, write_mapping, date_format, skip_bad_rows)
 
 
-def _read_crm(
+def _read_native(app_: Unstuck, files: list[Path]) -> Pipeline:
+    if len(files) != 1:
+        raise UsageError("import one native pipeline document at a time")
+    path = files[0]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; a pipeline document is UTF-8 JSON") from None
+    return parse_document(text, app_.tz, source=str(path))
+
+
+def _write_mapping(files: list[Path], out: Path) -> None:
+    from unstuck import importers
+
+    importers.write_mapping(files, out)
+    console.print(f"Wrote a starting mapping to {out}; edit it, then import with --mapping.")
+
+
+def _import_tables(
     app_: Unstuck,
     files: list[Path],
     format: str,
     mapping: Path | None,
-    write_mapping: Path | None,
     date_format: str | None,
+    dry_run: bool,
     skip_bad_rows: Path | None,
-) -> tuple[Pipeline | None, str | None]:
-    try:
-        from unstuck import importers
-    except ImportError:  # pragma: no cover - the importers ship with the package
-        raise UsageError("CRM imports are not available in this build") from None
-    if write_mapping is not None:
-        importers.write_mapping(files, write_mapping)
-        console.print(
-            f"Wrote a starting mapping to {write_mapping}; edit it, then import with --mapping."
-        )
-        return None, None
+    now: datetime,
+) -> LoadResult:
+    """A CRM export or spreadsheet, streamed: bounded memory, one transaction."""
     from rich.progress import Progress
 
+    from unstuck.importers.load import import_files
+
     with Progress(console=err_console, transient=True) as progress:
-        task = progress.add_task("Reading", total=None)
-        batch = importers.read_files(
+        task = progress.add_task("Importing", total=None)
+        result = import_files(
+            app_,
             files,
             format=format,
             mapping=mapping,
             date_format=date_format,
-            tz=app_.tz,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            now=now,
             progress=lambda done: progress.update(task, completed=done),
         )
-    if batch.rejects and skip_bad_rows is None:
-        problems = [str(r) for r in batch.rejects]
-        problems.append(
-            f"{batch.rows_ok} rows are fine. Fix the rows above, or pass --skip-bad-rows FILE "
-            "to import the good rows and keep the rejected ones for fixing."
-        )
-        raise InputError(problems)
-    if batch.rejects and skip_bad_rows is not None:
-        batch.write_rejects(skip_bad_rows)
-    note = batch.detected
-    if batch.rejects:
-        note += f"; {len(batch.rejects)} rejected rows written to {skip_bad_rows}"
-    return batch.pipeline, note
+    if result.note:
+        err_console.print(result.note)
+    return result
 
 
 def _export_table(app_: Unstuck, format: str, output: Path | None) -> None:

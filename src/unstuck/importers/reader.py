@@ -23,7 +23,7 @@ _DOCUMENTS = (".json", ".jsonl", ".ndjson")
 _TABLES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 # Lookups and contacts are small tables the deals need; history, roles and activities
 # attach to deals already read.
-_ORDER = {
+ORDER = {
     FileRole.IGNORED: 0, FileRole.CONTACTS: 0, FileRole.LOOKUP: 0, FileRole.DEALS: 1,
     FileRole.STAGE_HISTORY: 2, FileRole.CONTACT_ROLES: 2, FileRole.ACTIVITIES: 3,
 }  # fmt: skip
@@ -45,12 +45,40 @@ def read_files(
     Raises InputError when a file cannot be used at all (unknown layout, ambiguous
     dates, unreadable); problems with single rows come back as ``rejects`` instead.
     """
-    if format != "auto" and format not in FORMATS:
-        raise UsageError(f"unknown format {format!r}; use auto or one of: {', '.join(FORMATS)}")
-    files = _expand(paths)
+    files = expand(paths, format)
     documents = [p for p in files if p.suffix.casefold() in _DOCUMENTS]
     if documents:
-        return _read_documents(files, documents, format, tz)
+        return read_documents(files, documents, format, tz)
+    found, parsers, plan = recognise(files, format, mapping, date_format, tz)
+    ctx = Context(tz, progress)
+    for source, match in sorted(found, key=lambda f: ORDER[f[1].layout.role]):
+        read_source(ctx, source, match, parsers[source.name])
+    apply_lookups(ctx)
+    deals, notes = _assemble(ctx, tz)
+    if progress is not None:
+        progress(ctx.rows_done)
+    deals_match = next(m for _, m in found if m.layout.role is FileRole.DEALS)
+    return ImportBatch(
+        pipeline=Pipeline(tuple(deals)),
+        detected=describe(found, ctx, format, notes, plan),
+        rejects=ctx.rejects,
+        rows_ok=ctx.rows_ok,
+        format=deals_match.importer.format_name,
+    )
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.casefold() in _DOCUMENTS
+
+
+def recognise(
+    files: list[Path],
+    format: str,
+    mapping: Path | None,
+    date_format: str | None,
+    tz: ZoneInfo,
+) -> tuple[list[tuple[Source, Match]], dict[str, values.DateParser], Mapping | None]:
+    """Each table's layout and date parser; InputError lists every file we cannot use."""
     if mapping is not None and format not in ("auto", "csv"):
         raise UsageError(f"a mapping file is for --format csv, not --format {format}")
     plan = load_mapping(mapping) if mapping is not None else None
@@ -62,7 +90,7 @@ def read_files(
         for source in sources:
             source.decimal_mark = plan.decimal
     found, problems = _recognise_all(sources, _pool(format, plan))
-    parsers = {}
+    parsers: dict[str, values.DateParser] = {}
     for source, match in found:
         parser = _date_parser(source, match, date_format, plan, tz, problems)
         parsers[source.name] = parser
@@ -71,24 +99,13 @@ def read_files(
         problems.append(f"{names}: no deals file among these; add the deals/opportunities export")
     if problems:
         raise InputError(problems)
-    ctx = Context(tz, progress)
-    for source, match in sorted(found, key=lambda f: _ORDER[f[1].layout.role]):
-        read_source(ctx, source, match, parsers[source.name])
-    apply_lookups(ctx)
-    deals, notes = _assemble(ctx, tz)
-    if progress is not None:
-        progress(ctx.rows_done)
-    deals_match = next(m for _, m in found if m.layout.role is FileRole.DEALS)
-    return ImportBatch(
-        pipeline=Pipeline(tuple(deals)),
-        detected=_describe(found, ctx, format, notes, plan),
-        rejects=ctx.rejects,
-        rows_ok=ctx.rows_ok,
-        format=deals_match.importer.format_name,
-    )
+    return found, parsers, plan
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
+def expand(paths: Sequence[Path], format: str = "auto") -> list[Path]:
+    """The files to read: folders become their tables; checks the format name."""
+    if format != "auto" and format not in FORMATS:
+        raise UsageError(f"unknown format {format!r}; use auto or one of: {', '.join(FORMATS)}")
     files: list[Path] = []
     for path in paths:
         path = Path(path)
@@ -101,7 +118,7 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def _read_documents(
+def read_documents(
     files: list[Path], documents: list[Path], format: str, tz: ZoneInfo
 ) -> ImportBatch:
     if format not in ("auto", "unstuck"):
@@ -246,13 +263,15 @@ def _assemble(ctx: Context, tz: ZoneInfo) -> tuple[list[Deal], list[str]]:
     return deals, notes
 
 
-def _describe(
+def describe(
     found: list[tuple[Source, Match]],
     ctx: Context,
     format: str,
     notes: list[str],
     plan: Mapping | None,
+    rejected: tuple[int, int] | None = None,
 ) -> str:
+    """What was recognised and joined; ``rejected`` = (rows, problems) when not in ctx."""
     verb = "Detected" if format == "auto" else "Read"
     several = len(found) > 1
     heads: list[str] = []
@@ -280,12 +299,13 @@ def _describe(
     for (name, what), count in ctx.skipped.items():
         lines.append(f"{Path(name).name}: {count} {what} skipped")
     lines += notes
-    if ctx.rejects:
-        rows = len({(r.file, r.line) for r in ctx.rejects})
-        lines.append(f"{rows} rows rejected, {len(ctx.rejects)} problems (see the rejects)")
+    if rejected is None:
+        rejected = (len({(r.file, r.line) for r in ctx.rejects}), len(ctx.rejects))
+    if rejected[1]:
+        lines.append(f"{rejected[0]} rows rejected, {rejected[1]} problems (see the rejects)")
     if plan is not None:
         lines.append(f"Mapping: {plan.source}")
     return "\n".join(heads + lines)
 
 
-__all__ = ["FORMATS", "read_files"]
+__all__ = ["FORMATS", "ORDER", "describe", "expand", "is_document", "read_files", "recognise"]

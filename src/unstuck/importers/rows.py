@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from unstuck.domain import (
     AccountType,
+    Channel,
     CloseDateChange,
     Deal,
     FieldValue,
@@ -366,7 +367,8 @@ def _contact_role(ctx: Context, row: Row, origin: str, _: object) -> None:
     draft.people[contact] = Stakeholder(contact, name, email, title, roles)
 
 
-def _activity(ctx: Context, row: Row, origin: str, _: object) -> None:
+def read_activity(row: Row) -> tuple[datetime | None, bool | None]:
+    """An activity row's moment and done flag; problems are recorded on the row."""
     done = row.flag("done")
     at = row.when("done_at") or row.when("at")
     if at is None:
@@ -380,27 +382,32 @@ def _activity(ctx: Context, row: Row, origin: str, _: object) -> None:
     at = at or row.when("added_at")
     if at is None and not row.problems:
         row.fail("due_date", "no date; an activity needs a due date or a done time")
+    return at, done
+
+
+def activity_parts(row: Row) -> tuple[Channel, str, str | None]:
+    """An activity row's channel, summary (subject and start of the note) and contact."""
+    subject, note = row.text("subject") or "", row.text("note")
+    summary = f"{subject}: {note}" if subject and note else subject or note or ""
+    channel = row.match.importer.channel(row.text("type"))
+    return channel, summary[:SUMMARY_LIMIT], row.text("contact")
+
+
+def _activity(ctx: Context, row: Row, origin: str, _: object) -> None:
+    at, done = read_activity(row)
     draft = _draft_for(ctx, row, origin)
     if draft is None or at is None or row.problems:
         return
     if done is False:
         ctx.skipped[(origin.rsplit(":", 1)[0], "planned activities not done yet")] += 1
         return
-    importer = row.match.importer
-    subject, note = row.text("subject") or "", row.text("note")
-    summary = f"{subject}: {note}" if subject and note else subject or note or ""
+    channel, summary, contact = activity_parts(row)
     with_: tuple[str, ...] = ()
-    contact = row.text("contact")
     if contact is not None:
         ident = contact if contact in draft.people else slug(contact)
         draft.person(ident, contact)
         with_ = (ident,)
-    draft.touches.append(
-        Touch(
-            at, Direction.OUTBOUND, importer.channel(row.text("type")), with_, None,
-            summary[:SUMMARY_LIMIT],
-        )
-    )  # fmt: skip
+    draft.touches.append(Touch(at, Direction.OUTBOUND, channel, with_, None, summary))
 
 
 def _lookup(ctx: Context, row: Row, origin: str, table: object) -> None:
@@ -435,16 +442,32 @@ _HANDLERS: dict[FileRole, Callable[[Context, Row, str, dict[str, dict[str, Field
 
 
 def apply_lookups(ctx: Context) -> None:
+    for draft in ctx.drafts.values():
+        lookup_fields(ctx, draft)
+
+
+def lookup_fields(ctx: Context, draft: DealDraft) -> None:
+    """Add the fields of the lookup tables (accounts, teams, products) to one deal."""
     for match, table in ctx.lookups:
         on = match.layout.lookup_on or ""
-        for draft in ctx.drafts.values():
-            if on.startswith("fields."):
-                raw = draft.fields.get(on.removeprefix("fields."))
-            else:
-                raw = getattr(draft, on, None)
-            entry = table.get(lookup_key(str(raw))) if raw is not None else None
-            for key, value in (entry or {}).items():
-                draft.fields.setdefault(key, value)
+        if on.startswith("fields."):
+            raw = draft.fields.get(on.removeprefix("fields."))
+        else:
+            raw = getattr(draft, on, None)
+        entry = table.get(lookup_key(str(raw))) if raw is not None else None
+        for key, value in (entry or {}).items():
+            draft.fields.setdefault(key, value)
 
 
-__all__ = ["Context", "DealDraft", "Row", "apply_lookups", "lookup_key", "read_source", "slug"]
+__all__ = [
+    "Context",
+    "DealDraft",
+    "Row",
+    "activity_parts",
+    "apply_lookups",
+    "lookup_fields",
+    "lookup_key",
+    "read_activity",
+    "read_source",
+    "slug",
+]

@@ -31,6 +31,8 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _CHUNK = 1 << 20
+# The first letters a footer line can start with (see _FOOTER): other rows skip the regex.
+_FOOTER_FIRST = frozenset("gGtTcC(©fFsS")
 
 
 def norm(header: str) -> str:
@@ -71,6 +73,17 @@ class Source:
         self.footer_lines = 0
         for line, cells in raw:
             if line <= self.header_line:
+                continue
+            # The hot path: a row whose first cell has text that cannot start a footer.
+            first = cells[0] if cells else None
+            if (
+                not trailer
+                and type(first) is str
+                and (head := first.lstrip()[:1])
+                and head not in _FOOTER_FIRST
+                and (len(cells) > 1 or width < 3)
+            ):
+                yield line, cells
                 continue
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue

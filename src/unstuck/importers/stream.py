@@ -1,0 +1,465 @@
+"""Reading a CRM export as a stream: deals in batches, activities as plain tuples.
+
+``read_files`` builds the whole pipeline in memory; this reads the same files the same
+way but hands deals over in batches of whole :class:`Deal` objects (with their stage
+history, close-date history and stakeholders) and activities as raw tuples, so the
+store can append them a batch at a time. What stays in memory does not grow with the
+activities file: the lookup tables (contacts, accounts), the rows of stage-history and
+contact-role files until their deal is read, one small entry per deal id (duplicate
+checks and joins), and the first ``REJECTS_KEPT`` rejects (all of them go to a spool
+file when they are to be written out).
+
+Activities files are parsed by ``activities.parse_activities``; where the platform can
+fork, that runs in a child process (``parallel.Producer``) started with the deals, so
+the second core parses activities while this one maps and writes deals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from unstuck.domain import Deal, Status
+from unstuck.importers import values
+from unstuck.importers.activities import Parsed, parse_activities
+from unstuck.importers.base import FileRole, Match
+from unstuck.importers.mapping import Mapping
+from unstuck.importers.parallel import Producer, activity_work
+from unstuck.importers.reader import ORDER, describe, expand, recognise
+from unstuck.importers.rejects import RejectLog
+from unstuck.importers.rows import (
+    _HANDLERS,
+    PROGRESS_EVERY,
+    Context,
+    DealDraft,
+    Row,
+    _deal,
+    lookup_fields,
+    slug,
+)
+from unstuck.importers.source import Source
+
+DEAL_BATCH = 5000
+ACTIVITY_BATCH = 10_000
+# One activity to append: deal id, moment (naive UTC, as the store's text), channel, contact,
+# summary, participant id (the contact's slug) and fingerprint (with that participant).
+ActivityRow = tuple[str, str, str, str | None, str, str, str]
+_EPOCH = datetime(1970, 1, 1)
+
+
+class _Origin:
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+
+class _DealIndex:
+    """Every deal id read so far and where it was first seen (for duplicate messages).
+
+    Stands in for ``Context.drafts`` while deals rows are mapped: one int per deal
+    instead of the whole draft.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.where: dict[str, int] = {}
+        self.current = 0  # file number << 40 | line of the row being mapped
+        self.last: DealDraft | None = None
+
+    def get(self, ident: str) -> _Origin | None:
+        packed = self.where.get(ident)
+        if packed is None:
+            return None
+        return _Origin(f"{self.names[packed >> 40]}:{packed & ((1 << 40) - 1)}")
+
+    def __setitem__(self, ident: str, draft: DealDraft) -> None:
+        self.where[ident] = self.current
+        self.last = draft
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.where
+
+
+class _SideDrafts(dict[str, DealDraft]):
+    """Stage-history and contact-role rows, held by deal id until the deal is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.file = 0
+        self.counts: dict[str, list[int]] = {}
+        self.importer: object = None
+
+    def get(self, ident: str, default: object = None) -> DealDraft:
+        draft = super().get(ident)
+        if draft is None:
+            draft = DealDraft(ident, "", "", Status.OPEN, None, "", self.importer)  # type: ignore[arg-type]
+            self[ident] = draft
+            self.counts[ident] = []
+        counts = self.counts[ident]
+        while len(counts) <= self.file:
+            counts.append(0)
+        counts[self.file] += 1
+        return draft
+
+
+@dataclass
+class StreamedImport:
+    """One export opened for streaming. Read ``deals()`` to the end, then ``activities()``."""
+
+    found: list[tuple[Source, Match]]
+    parsers: dict[str, values.DateParser]
+    plan: Mapping | None
+    requested: str
+    tz: ZoneInfo
+    rejects: RejectLog
+    progress: Callable[[int], None] | None = None
+    ctx: Context = field(init=False)
+    latest: datetime | None = None  # the latest moment in the export (undated deals)
+    undated: dict[str, datetime | None] = field(default_factory=dict)
+    # (deal id, stakeholder id) whose id is not its own slug: activities naming exactly
+    # that id join the person instead of making a new one (as read_files does).
+    people: set[tuple[str, str]] = field(default_factory=set)
+    activity_total: int = 0
+
+    def __post_init__(self) -> None:
+        self.ctx = Context(self.tz, self.progress)
+        deal_files = [s.name for s, m in self.found if m.layout.role is FileRole.DEALS]
+        self.index = _DealIndex(deal_files)
+        self.side = _SideDrafts()
+        self._side_files: list[str] = []
+        self._prepared = False
+        self._producer: Producer | None = None
+        self._done: list[Producer] = []
+        self._before: tuple[int, dict[str, int], dict[tuple[str, str], int]] = (0, {}, {})
+
+    def __enter__(self) -> StreamedImport:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the activities reader if it still runs; drop spooled rejects."""
+        self.rejects.close()
+        if self._producer is not None:
+            self._done.append(self._producer)
+            self._producer = None
+        while self._done:
+            self._done.pop().close()
+
+    @property
+    def format(self) -> str:
+        return next(
+            m for _, m in self.found if m.layout.role is FileRole.DEALS
+        ).importer.format_name
+
+    def _files(self, *roles: FileRole) -> list[tuple[Source, Match]]:
+        chosen = [f for f in self.found if f[1].layout.role in roles]
+        return sorted(chosen, key=lambda f: ORDER[f[1].layout.role])
+
+    def _tick(self, count: int = 1) -> None:
+        before = self.ctx.rows_done
+        self.ctx.rows_done += count
+        if self.progress is not None and before // PROGRESS_EVERY != self.ctx.rows_done // (
+            PROGRESS_EVERY
+        ):
+            self.progress(self.ctx.rows_done)
+
+    # -- the small files: lookups, contacts, and the history joined to deals ------------
+
+    def _prepare(self) -> None:
+        self._prepared = True
+        small = (FileRole.IGNORED, FileRole.CONTACTS, FileRole.LOOKUP)
+        for source, match in self._files(*small):
+            self._read_generic(source, match, self.ctx)
+        side_ctx = Context(self.tz)
+        side_ctx.drafts = self.side
+        side_ctx.contacts = self.ctx.contacts
+        for source, match in self._files(FileRole.STAGE_HISTORY, FileRole.CONTACT_ROLES):
+            self.side.file = len(self._side_files)
+            self.side.importer = match.importer
+            self._side_files.append(source.name)
+            self._read_generic(source, match, side_ctx)
+        self.ctx.skipped.update(side_ctx.skipped)  # rows without a deal id
+
+    def _read_generic(self, source: Source, match: Match, ctx: Context) -> None:
+        handler = _HANDLERS[match.layout.role]
+        table: dict[str, dict[str, object]] = {}
+        if match.layout.role is FileRole.LOOKUP:
+            self.ctx.lookups.append((match, table))  # type: ignore[arg-type]
+        dates, decimal = self.parsers[source.name], source.decimal
+        for line, cells in source.rows():
+            self._tick()
+            row = Row(cells, match, dates, decimal)
+            handler(ctx, row, f"{source.name}:{line}", table)  # type: ignore[arg-type]
+            self._settle(source, match, line, row)
+
+    def _settle(self, source: Source, match: Match, line: int, row: Row) -> bool:
+        if row.problems:
+            self.rejects.add(source.name, line, row.problems, match.header, row.cells)
+            return False
+        self.ctx.rows_ok += 1
+        self.ctx.rows_read[source.name] += 1
+        return True
+
+    # -- deals ------------------------------------------------------------------------
+
+    def deals(self, size: int = DEAL_BATCH) -> Iterator[list[Deal]]:
+        """Whole deals in file order, ``size`` at a time; rejected rows are left out."""
+        if not self._prepared:
+            self._start_activities()
+            self._prepare()
+        if not Producer.available():
+            yield from (batch for batch, _ in self._deal_batches(size))
+            self._unmatched_side_rows()
+            return
+        producer = Producer(self._deal_work(size), self._deal_summary, self.rejects.keep)
+        self._done.append(producer)  # closed with the import: its rejects spool is read last
+        for _, (batch, undated) in producer.batches():
+            self.undated.update(undated)
+            self.index.where.update(dict.fromkeys((d.id for d in batch), 0))
+            self._tick(len(batch))
+            yield batch
+        self.rejects.absorb(producer.rejects)
+        self._merge(producer.result)
+
+    def _start_activities(self) -> None:
+        jobs = [
+            (source, match, self.parsers[source.name])
+            for source, match in self._files(FileRole.ACTIVITIES)
+        ]
+        if jobs and Producer.available():
+            work = activity_work(jobs, ACTIVITY_BATCH)
+            footers = partial(self._footers, FileRole.ACTIVITIES)
+            self._producer = Producer(work, footers, self.rejects.keep)
+
+    def _deal_work(self, size: int) -> Callable[[RejectLog], Iterator[tuple[str, Any]]]:
+        def work(log: RejectLog) -> Iterator[tuple[str, Any]]:  # runs in the child
+            self.rejects = log
+            self.progress = None
+            self._before = (self.ctx.rows_ok, dict(self.ctx.rows_read), dict(self.ctx.skipped))
+            for batch, undated in self._deal_batches(size):
+                yield "deals", (batch, undated)
+            self._unmatched_side_rows()
+
+        return work
+
+    def _deal_summary(self) -> dict[str, Any]:  # runs in the child, after the last batch
+        rows_ok, read, skipped = self._before
+        return {
+            "rows_ok": self.ctx.rows_ok - rows_ok,
+            "read": {k: v - read.get(k, 0) for k, v in self.ctx.rows_read.items()},
+            "skipped": {k: v - skipped.get(k, 0) for k, v in self.ctx.skipped.items()},
+            "latest": self.latest,
+            "people": self.people,
+            "footers": self._footers(FileRole.DEALS),
+        }
+
+    def _footers(self, role: FileRole) -> dict[str, int]:
+        """Report footer lines skipped (counted by ``Source.rows``, in the child)."""
+        return {source.name: source.footer_lines for source, _ in self._files(role)}
+
+    def _set_footers(self, footers: dict[str, int]) -> None:
+        for source, _ in self.found:
+            source.footer_lines = footers.get(source.name, source.footer_lines)
+
+    def _merge(self, found: dict[str, Any]) -> None:
+        self.ctx.rows_ok += found["rows_ok"]
+        self.ctx.rows_read.update(found["read"])
+        for key, count in found["skipped"].items():
+            if count:
+                self.ctx.skipped[key] += count
+        latest = found["latest"]
+        if latest is not None and (self.latest is None or latest > self.latest):
+            self.latest = latest
+        self.people = found["people"]
+        self._set_footers(found["footers"])
+        self.side.clear()
+        self.side.counts.clear()
+
+    def _deal_batches(self, size: int) -> Iterator[tuple[list[Deal], dict[str, datetime | None]]]:
+        holder = Context(self.tz)
+        holder.drafts = self.index  # type: ignore[assignment]
+        batch: list[Deal] = []
+        for number, (source, match) in enumerate(self._files(FileRole.DEALS)):
+            dates, decimal = self.parsers[source.name], source.decimal
+            for line, cells in source.rows():
+                self._tick()
+                self.index.current = number << 40 | line
+                row = Row(cells, match, dates, decimal)
+                _deal(holder, row, f"{source.name}:{line}", None)
+                if self._settle(source, match, line, row) and self.index.last is not None:
+                    batch.append(self._build(self.index.last))
+                    if len(batch) >= size:
+                        yield batch, self._undated_in(batch)
+                        batch = []
+        if batch:
+            yield batch, self._undated_in(batch)
+
+    def _undated_in(self, batch: list[Deal]) -> dict[str, datetime | None]:
+        undated = self.undated
+        return {d.id: undated[d.id] for d in batch if d.id in undated} if undated else {}
+
+    def _build(self, draft: DealDraft) -> Deal:
+        side = self.side.pop(draft.id, None)
+        if side is not None:
+            del self.side.counts[draft.id]
+            draft.stages += side.stages
+            draft.closes += side.closes
+            for ident, person in side.people.items():
+                known = draft.people.get(ident)
+                if known is not None:
+                    person = replace(person, roles=tuple(dict.fromkeys(known.roles + person.roles)))
+                draft.people[ident] = person
+        lookup_fields(self.ctx, draft)
+        draft.importer.finish(draft, self.tz)
+        known_dates = draft.known_dates()
+        moments = [*known_dates, draft.created] if draft.created else known_dates
+        if draft.expected_close is not None:
+            moments.append(datetime.combine(draft.expected_close, time()))
+        if moments:
+            top = max(moments)
+            self.latest = top if self.latest is None or top > self.latest else self.latest
+        created = draft.created
+        if created is None:
+            created = min(known_dates) if known_dates else None
+            self.undated[draft.id] = created
+        for ident in draft.people:
+            if slug(ident) != ident:
+                self.people.add((draft.id, ident))
+        return draft.build(created or _EPOCH)
+
+    def _unmatched_side_rows(self) -> None:
+        for counts in self.side.counts.values():
+            for number, count in enumerate(counts):
+                if count:
+                    key = (self._side_files[number], "rows for deals not in this import")
+                    self.ctx.skipped[key] += count
+        self.side.clear()
+        self.side.counts.clear()
+
+    def imported(self, deal_id: str) -> bool:
+        return deal_id in self.index
+
+    # -- activities -------------------------------------------------------------------
+
+    def activities(self, size: int = ACTIVITY_BATCH) -> Iterator[list[ActivityRow]]:
+        """Touches for deals of this import, ``size`` at a time; rejects are logged."""
+        counts: dict[str, list[int]] = {}
+        for name, parsed in self._parsed(size):
+            rows = self._join(name, parsed, counts.setdefault(name, [0, 0, 0, 0, 0]))
+            if rows:
+                self._note_latest(rows)
+                yield rows
+        for name, (total, rejected, no_deal, unknown, planned) in counts.items():
+            self.activity_total += total
+            self.ctx.rows_ok += total - rejected
+            self.ctx.rows_read[name] += total - rejected
+            for what, count in (
+                ("rows without a deal", no_deal),
+                ("rows for deals not in this import", unknown),
+                ("planned activities not done yet", planned),
+            ):
+                if count:
+                    self.ctx.skipped[(name, what)] += count
+        if self.progress is not None:
+            self.progress(self.ctx.rows_done)
+
+    def _parsed(self, size: int) -> Iterator[tuple[str, list[Parsed]]]:
+        if self._producer is not None:
+            yield from self._producer.batches()
+            self.rejects.absorb(self._producer.rejects)
+            self._set_footers(self._producer.result)
+            return
+        for source, match in self._files(FileRole.ACTIVITIES):
+            dates = self.parsers[source.name]
+            for parsed in parse_activities(source, match, dates, self.rejects, size):
+                yield source.name, parsed
+
+    def _join(self, name: str, parsed: list[Parsed], counts: list[int]) -> list[ActivityRow]:
+        """Keep the rows of deals in this import; count the rest as read_files does."""
+        where, undated, skipped = self.index.where, self.undated, self.ctx.skipped
+        rows: list[ActivityRow] = []
+        for deal, at, channel, contact, summary, is_planned, ident, print_ in parsed:
+            if at is None:
+                counts[1] += 1  # rejected: still counted as skipped when it names no deal
+                if not deal:
+                    counts[2] += 1
+                    skipped[(name, "rows without a deal")] += 0  # first seen keeps the order
+                elif deal not in where:
+                    counts[3] += 1
+                    skipped[(name, "rows for deals not in this import")] += 0
+            elif not deal:
+                counts[2] += 1
+                skipped[(name, "rows without a deal")] += 0
+            elif deal not in where:
+                counts[3] += 1
+                skipped[(name, "rows for deals not in this import")] += 0
+            elif is_planned:
+                counts[4] += 1
+                skipped[(name, "planned activities not done yet")] += 0
+            else:
+                if undated and deal in undated:
+                    first, moment = undated[deal], datetime.fromisoformat(at)
+                    undated[deal] = moment if first is None or moment < first else first
+                rows.append((deal, at, channel, contact, summary, ident, print_))
+        counts[0] += len(parsed)
+        self._tick(len(parsed))
+        return rows
+
+    def _note_latest(self, batch: list[ActivityRow]) -> None:
+        top = datetime.fromisoformat(max(row[1] for row in batch))  # fixed-width ISO text
+        if self.latest is None or top > self.latest:
+            self.latest = top
+
+    # -- after the last row -------------------------------------------------------------
+
+    def created_fixes(self) -> tuple[dict[str, datetime], list[str]]:
+        """Deals without a created date: their earliest event, else the latest date seen.
+
+        The same rule as ``read_files``; returns the dates and the note for ``detected``.
+        """
+        if not self.undated:
+            return {}, []
+        fallback = self.latest
+        fixes = {ident: first or fallback or _EPOCH for ident, first in self.undated.items()}
+        latest = (
+            f"; otherwise {fallback:%Y-%m-%d}, the latest date in the export" if fallback else ""
+        )
+        note = f"{len(fixes)} deals have no created date: used their earliest dated event{latest}"
+        return fixes, [note]
+
+    def describe(self) -> str:
+        _, notes = self.created_fixes()
+        rejected = (self.rejects.rows, self.rejects.problems)
+        return describe(self.found, self.ctx, self.requested, notes, self.plan, rejected)
+
+
+def stream_files(
+    paths: Sequence[Path],
+    *,
+    format: str = "auto",
+    mapping: Path | None = None,
+    date_format: str | None = None,
+    tz: ZoneInfo,
+    progress: Callable[[int], None] | None = None,
+    spool_rejects: bool = False,
+) -> StreamedImport:
+    """Open a CRM export (tables, not JSON documents) for streaming; see the module doc.
+
+    Raises InputError when a file cannot be used at all, like ``read_files``.
+    """
+    files = expand(paths, format)
+    found, parsers, plan = recognise(files, format, mapping, date_format, tz)
+    return StreamedImport(
+        found, parsers, plan, format, tz, RejectLog(spool=spool_rejects), progress
+    )
+
+
+__all__ = ["ActivityRow", "RejectLog", "StreamedImport", "stream_files"]
