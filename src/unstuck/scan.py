@@ -108,6 +108,13 @@ def valid_until(deal: Deal, now: datetime, context: DiagnosisContext) -> datetim
     return min(leaving, default=FOREVER)
 
 
+def cache_entry(
+    pk: int, deal: Deal, diagnosis: Diagnosis, key: str, now: datetime, context: DiagnosisContext
+) -> tuple[int, str, str, datetime, datetime]:
+    """What ``Transaction.set_scan_cache`` stores for a deal just diagnosed at ``now``."""
+    return pk, cache_value(deal, diagnosis), key, now, valid_until(deal, now, context)
+
+
 def _why_severity(token: str, now: datetime, context: DiagnosisContext) -> float | None:
     reference, created = (datetime.fromisoformat(p) for p in token[len(_WHY) :].split("/"))
     days = context.rules.why_stale_days
@@ -209,6 +216,7 @@ def worst_first(verdicts: list[Verdict]) -> list[Verdict]:
 __all__ = [
     "CLOCK_KINDS",
     "Verdict",
+    "cache_entry",
     "cache_value",
     "cached_people",
     "clock_severities",

@@ -142,8 +142,7 @@ class Unstuck:
             if deal.id not in pks or any(x.at > now for x in deal.touches):
                 continue
             diagnosis = diagnose(deal, now, context, plays=False)
-            until = scan.valid_until(deal, now, context)
-            cache.append((pks[deal.id], scan.cache_value(deal, diagnosis), key, now, until))
+            cache.append(scan.cache_entry(pks[deal.id], deal, diagnosis, key, now, context))
         tx.set_scan_cache(cache)
 
     def export_document(self, as_of: datetime | None = None) -> dict[str, object]:
@@ -239,8 +238,7 @@ class Unstuck:
                 diagnosis = diagnose(deal, now, context, plays=False)
                 verdicts[deal.id] = scan.from_diagnosis(row, diagnosis)
                 if row.last_event_at is None or row.last_event_at <= now:
-                    until = scan.valid_until(deal, now, context)
-                    cache.append((row.pk, scan.cache_value(deal, diagnosis), key, now, until))
+                    cache.append(scan.cache_entry(row.pk, deal, diagnosis, key, now, context))
             with self.store.write() as tx:
                 tx.set_scan_cache(cache)
         return list(verdicts.values())

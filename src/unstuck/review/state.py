@@ -10,12 +10,11 @@ sources give the same numbers; ``Assessment`` is what the review's sections acce
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from unstuck.diagnosis import Diagnosis, Question
+from unstuck.diagnosis import Question
 
 
 class SignalsView(Protocol):
@@ -82,10 +81,6 @@ class ScanState:
     @property
     def main_reason(self) -> str:
         return ""
-
-
-def shown(assessments: Sequence[Assessment]) -> bool:
-    return all(isinstance(a, Diagnosis) for a in assessments)
 
 
 __all__ = ["Assessment", "ScanSignals", "ScanState", "SignalsView"]

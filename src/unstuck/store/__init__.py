@@ -317,9 +317,6 @@ class Transaction:
     def add_deal(self, deal: Deal, now: datetime) -> None:
         write.write_deals(self.conn, [deal], now)
 
-    def save_deal(self, deal: Deal, now: datetime) -> None:
-        write.save_deal(self.conn, deal, now)
-
     def log_touch(self, deal_id: str, touch: Touch) -> None:
         row = rows.child_rows(Deal(deal_id, "", "", touch.at, touches=(touch,)), 0)["touches"][0]
         del row["deal_pk"]

@@ -9,7 +9,7 @@ history is written without reading anything back. Used by every import of new de
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -179,13 +179,4 @@ def _copy(raw: Any, batch: dict[str, list[tuple[Any, ...]]], columns: dict[str, 
                     copy.write_row(row)
 
 
-def ids_present(conn: Connection, ids: Iterable[str]) -> set[str]:
-    wanted = list(ids)
-    found: set[str] = set()
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        found.update(conn.execute(select(t.deals.c.id).where(t.deals.c.id.in_(chunk))).scalars())
-    return found
-
-
-__all__ = ["create", "ids_present"]
+__all__ = ["create"]

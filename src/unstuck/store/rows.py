@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -340,10 +340,6 @@ def _deal(
         closed_at=h["closed_at"],
         decisions=tuple(decided.get(pk, ())),
     )
-
-
-def by_id(rows: Iterable[Deal]) -> dict[str, Deal]:
-    return {deal.id: deal for deal in rows}
 
 
 __all__ = ["child_rows", "deal_values", "load_deals", "summary_values"]

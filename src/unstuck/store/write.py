@@ -149,11 +149,6 @@ def _replace(
         events.inbound_recorded(conn, pk, deal.id, max(replies))
 
 
-def save_deal(conn: Connection, deal: Deal, now: datetime) -> None:
-    """Store one whole deal (new or changed), as a single-deal command produced it."""
-    write_deals(conn, [deal], now)
-
-
 def insert_child(conn: Connection, deal_id: str, table_name: str, row: dict[str, Any]) -> int:
     """Add one history row to a deal and refresh its summaries (the fast path for `log`)."""
     pk = deal_pk(conn, deal_id)
@@ -177,7 +172,6 @@ __all__ = [
     "deal_pk",
     "insert_child",
     "merge",
-    "save_deal",
     "update_deal",
     "write_deals",
 ]
