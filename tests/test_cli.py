@@ -350,3 +350,37 @@ def test_a_bad_line_late_in_a_json_lines_file_leaves_nothing_written(
     assert "deals[5].value: must not be negative, got -1" in err
     assert "line 7: not JSON" in err
     assert cli.json("deals", "--status", "all") == []
+
+
+def test_each_command_is_loaded_from_the_module_that_registers_it() -> None:
+    """``unstuck CMD`` imports only ``COMMANDS[CMD]``: the table must match the modules."""
+    import typer
+
+    from unstuck.cli import COMMANDS, MODULES, build_app, modules_for
+
+    registered: dict[str, str] = {}
+    for module in MODULES:
+        names = [c.name for c in build_app([module]).registered_commands]
+        names += [g.name for g in build_app([module]).registered_groups]
+        registered.update(dict.fromkeys((n for n in names if n), module))
+    assert registered == COMMANDS
+    assert modules_for(["review", "--as-of", "2026-01-01"]) == ("review",)
+    assert modules_for(["--help"]) == MODULES
+    assert modules_for(["no-such-command"]) == MODULES
+    assert isinstance(build_app(), typer.Typer)
+
+
+def test_the_installed_entry_point_runs_a_command_and_lists_all_of_them(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "entry.db")
+    run = [sys.executable, "-m", "unstuck"]
+    done = subprocess.run([*run, "init", "--db", db], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    listed = subprocess.run([*run, "deals", "--db", db], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    helped = subprocess.run([*run, "--help"], capture_output=True, text=True)
+    assert all(name in helped.stdout for name in ("review", "stalled", "serve", "score"))
+    wrong = subprocess.run([*run, "reveiw"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "review" in wrong.stderr

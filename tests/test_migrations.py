@@ -33,3 +33,12 @@ def test_every_migration_can_be_undone_and_redone(
         command.upgrade(engine._alembic_config(tx.conn), "head")
     with store.read() as tx:
         assert tx.count_deals() == 0
+
+
+def test_each_migration_is_named_after_its_revision_so_the_head_needs_no_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(engine.MIGRATIONS))
+    assert engine._head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert script.path.rsplit("/", 1)[-1].startswith(f"{script.revision}_")

@@ -305,3 +305,27 @@ def test_a_touch_recorded_twice_in_one_file_is_stored_once(store: Store) -> None
         tx.import_deals([twice], NOW)
     with store.read() as tx:
         assert tx.deal("acme-fleet").touches == acme().canonical().touches
+
+
+def test_replies_since_a_moment_keep_the_last_one_before_it(store: Store) -> None:
+    """The review reads only recent replies, plus the one whose silence they broke."""
+    base = acme()
+    days = [40, 30, 9, 3, 1]  # days before NOW of each inbound touch
+    replies = [
+        Touch(NOW - timedelta(days=d), Direction.INBOUND, Channel.EMAIL, (), None, f"r{d}")
+        for d in days
+    ]
+    ping = Touch(NOW - timedelta(days=2), Direction.OUTBOUND, Channel.EMAIL, (), None, "ping")
+    touches = (*replies, ping)
+    with store.write() as tx:
+        tx.import_deals([dataclasses.replace(base, touches=touches), globex()], NOW)
+    with store.read() as tx:
+        everything = tx.replies(["acme-fleet"])["acme-fleet"]
+        recent = tx.replies(["acme-fleet", "globex-crm"], since=NOW - timedelta(days=7))
+    assert [t.summary for t in everything] == ["r40", "r30", "r9", "r3", "r1"]
+    assert [t.summary for t in recent["acme-fleet"]] == ["r9", "r3", "r1"]
+    since = NOW - timedelta(days=7)
+    before = [t.at for t in globex().touches if t.inbound and t.at <= since]
+    after = [t.at for t in globex().touches if t.inbound and t.at > since]
+    expected = sorted(([max(before)] if before else []) + after)
+    assert [t.at for t in recent.get("globex-crm", [])] == expected

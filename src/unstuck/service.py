@@ -18,7 +18,7 @@ from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.errors import InputError
 from unstuck.review.state import ScanState
-from unstuck.store import Store, Transaction
+from unstuck.store import ScanRow, Store, Transaction
 from unstuck.store.write import ImportResult
 
 # Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
@@ -222,56 +222,78 @@ class Unstuck:
         self, now: datetime, owner: str | None, context: DiagnosisContext
     ) -> list[scan.Verdict]:
         """A verdict for every open deal; refreshes the scan cache where it is stale."""
+        return [verdict for _, verdict in self._scan(now, owner, context)]
+
+    def _scan(
+        self, now: datetime, owner: str | None, context: DiagnosisContext
+    ) -> list[tuple[ScanRow, scan.Verdict]]:
+        """Every open deal's scan row (with the cache as refreshed) and verdict."""
         key = scan.context_key(context)
         with self.store.read() as tx:
             rows = tx.scan_rows(owner)
-        stale = [row for row in rows if scan.needs_diagnosis(row, key, now)]
-        fresh = {row.id: row for row in stale}
-        verdicts = {row.id: scan.verdict(row, now, context) for row in rows if row.id not in fresh}
-        for start in range(0, len(stale), SCAN_BATCH):
-            chunk = stale[start : start + SCAN_BATCH]
+        stale = {row.id: i for i, row in enumerate(rows) if scan.needs_diagnosis(row, key, now)}
+        out = [
+            (row, scan.verdict(row, now, context)) if row.id not in stale else None for row in rows
+        ]
+        ids = list(stale)
+        for start in range(0, len(ids), SCAN_BATCH):
             with self.store.read() as tx:
-                deals = tx.deals(ids=[row.id for row in chunk])
+                deals = tx.deals(ids=ids[start : start + SCAN_BATCH])
             cache = []
             for deal in deals:
-                row = fresh[deal.id]
+                i = stale[deal.id]
+                row = rows[i]
                 diagnosis = diagnose(deal, now, context, plays=False)
-                verdicts[deal.id] = scan.from_diagnosis(row, diagnosis)
                 if row.last_event_at is None or row.last_event_at <= now:
-                    cache.append(scan.cache_entry(row.pk, deal, diagnosis, key, now, context))
+                    entry = scan.cache_entry(row.pk, deal, diagnosis, key, now, context)
+                    cache.append(entry)
+                    _, severities, _, at, until = entry
+                    row = replace(
+                        row,
+                        static_severities=severities,
+                        static_key=key,
+                        static_at=at,
+                        static_until=until,
+                    )
+                out[i] = (row, scan.from_diagnosis(row, diagnosis))
             with self.store.write() as tx:
                 tx.set_scan_cache(cache)
-        return list(verdicts.values())
+        return [pair for pair in out if pair is not None]
 
     def review_states(
-        self, now: datetime, owner: str | None, context: DiagnosisContext
+        self,
+        now: datetime,
+        owner: str | None,
+        context: DiagnosisContext,
+        change_days: float = 7,
     ) -> tuple[dict[str, ScanState], list[Deal]]:
         """The open deals for a review: the scan's view of each, from summaries and the
         (refreshed) cache, with the deals read without their touches; deals the cache
         cannot describe at ``now`` (history dated later, as in a replay) come back whole,
-        to be diagnosed in full."""
-        verdicts = {v.id: v for v in self.scan_verdicts(now, owner, context)}
+        to be diagnosed in full. Deals that replied in the last ``change_days`` come with
+        those replies and the one before them (the review's changes measure the silence a
+        reply broke)."""
+        scanned = {row.id: (row, found) for row, found in self._scan(now, owner, context)}
         key = scan.context_key(context)
         with self.store.read() as tx:
-            rows = {row.id: row for row in tx.scan_rows(owner)}
             light = tx.deals(status=Status.OPEN, owner=owner, parts=REVIEW_PARTS)
         states: dict[str, ScanState] = {}
         whole: list[str] = []
         for deal in light:
-            row = rows.get(deal.id)
-            if row is None or scan.needs_diagnosis(row, key, now):
+            row, found = scanned.get(deal.id, (None, None))
+            if row is None or found is None or scan.needs_diagnosis(row, key, now):
                 whole.append(deal.id)
                 continue
-            states[deal.id] = scan.review_state(row, deal, now, context, verdicts[deal.id])
-        week = now - timedelta(days=7)
+            states[deal.id] = scan.review_state(row, deal, now, context, found)
+        since = now - timedelta(days=change_days)
         replied = [
             deal_id
             for deal_id, state in states.items()
-            if state.signals.last_reply_at is not None and week < state.signals.last_reply_at
+            if state.signals.last_reply_at is not None and since < state.signals.last_reply_at
         ]
         with self.store.read() as tx:
             full = tx.deals(ids=whole) if whole else []
-            replies = tx.replies(replied)
+            replies = tx.replies(replied, since=since)
         keep = [
             replace(deal, touches=tuple(replies[deal.id])) if deal.id in replies else deal
             for deal in light

@@ -13,10 +13,9 @@ application layer is :mod:`unstuck.cadence.service` and the mail transport
 :mod:`unstuck.cadence.transport`. See ``docs/cadence.md``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from unstuck.cadence.agenda import AgendaItem, DealHead, due, for_owner
-from unstuck.cadence.eml import Recipient, build_message
-from unstuck.cadence.ics import build_calendar, calendar_bytes
-from unstuck.cadence.match import Malformed, Match, NoMatch, Reply, match_reply, parse_reply
 from unstuck.cadence.model import (
     Cadence,
     CadenceStatus,
@@ -34,6 +33,34 @@ from unstuck.cadence.model import (
 from unstuck.cadence.plan import plan_nurture, plan_sequence, workday
 from unstuck.cadence.state import do_step, pause, reply_stops, resume, snooze, stop
 from unstuck.cadence.templates import CadenceTemplate, TemplateError, available, load_template
+
+if TYPE_CHECKING:
+    from unstuck.cadence.eml import Recipient, build_message
+    from unstuck.cadence.ics import build_calendar, calendar_bytes
+    from unstuck.cadence.match import Malformed, Match, NoMatch, Reply, match_reply, parse_reply
+
+# The calendar and mail builders load on first use: the store imports this package for
+# every command, and icalendar and the email parser are a fifth of that start-up.
+_LAZY = {
+    **dict.fromkeys(("Recipient", "build_message"), "unstuck.cadence.eml"),
+    **dict.fromkeys(("build_calendar", "calendar_bytes"), "unstuck.cadence.ics"),
+    **dict.fromkeys(
+        ("Malformed", "Match", "NoMatch", "Reply", "match_reply", "parse_reply"),
+        "unstuck.cadence.match",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unstuck.cadence' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AgendaItem",

@@ -71,6 +71,7 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
             f"review.prior_win_rate = {rate}: must be between 0 and 1 (exclusive), "
             "for example 0.25."
         )
+    settings = ReviewSettings.from_config(cfg)
     this_week = week_start(now)
     with app_.store.read() as tx:
         history = reviews.closed_history(tx)
@@ -93,7 +94,7 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         chances, states, loader = trained, None, None
     else:
         # The stall scan's view of every open deal; only deals shown in detail are read whole.
-        states, deals = app_.review_states(now, owner, context)
+        states, deals = app_.review_states(now, owner, context, settings.change_days)
         chances = learn_win_rates(
             history,
             app_.stage_order(),
@@ -112,7 +113,7 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         chances,
         previous,
         current_picks=current,
-        settings=ReviewSettings.from_config(cfg),
+        settings=settings,
         owner=owner,
         notes=[note] if note else [],
         chance_description=chances.to_dict(),  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ same name in ``playbook.dir`` overrides any of those keys or the draft.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from functools import cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -83,10 +85,7 @@ class Playbook:
 def load_playbook(user_dir: Path | None = None) -> Playbook:
     """Every built-in play, with the user's overrides from ``user_dir`` applied."""
     env = make_environment()
-    folder = resources.files("unstuck.playbook") / "plays"
-    plays: dict[PlayId, PlayContent] = {}
-    for play_id in PlayId:
-        plays[play_id] = _read_builtin(env, play_id, folder / str(play_id))
+    plays = dict(_builtin_plays())
     if user_dir is not None:
         if not user_dir.is_dir():
             raise PlaybookError(
@@ -97,6 +96,17 @@ def load_playbook(user_dir: Path | None = None) -> Playbook:
                 play_id = _play_id(entry)
                 plays[play_id] = _read_override(env, plays[play_id], entry)
     return Playbook(plays)
+
+
+@functools.cache
+def _builtin_plays() -> Mapping[PlayId, PlayContent]:
+    """The shipped plays, compiled once per process (they cannot change while it runs,
+    and compiling their ninety templates is most of building a diagnosis context)."""
+    env = make_environment()
+    folder = resources.files("unstuck.playbook") / "plays"
+    return MappingProxyType(
+        {play_id: _read_builtin(env, play_id, folder / str(play_id)) for play_id in PlayId}
+    )
 
 
 def _read_builtin(env: jinja2.Environment, play_id: PlayId, folder: Traversable) -> PlayContent:

@@ -43,6 +43,11 @@ class QualificationFramework:
     description: str = ""
     stages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
+    # ``required`` answers per (stage, stage order), filled as asked: a review asks it
+    # for every open deal, and the answer only depends on these two.
+    _required: dict[tuple[str, tuple[str, ...]], tuple[Question, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -55,6 +60,13 @@ class QualificationFramework:
         each question counts from its ``from_stage`` (or from the start without one, or
         when its ``from_stage`` is not a configured stage).
         """
+        key = (stage, tuple(stage_order))
+        found = self._required.get(key)
+        if found is None:
+            found = self._required[key] = self._find_required(stage, key[1])
+        return found
+
+    def _find_required(self, stage: str, stage_order: Sequence[str]) -> tuple[Question, ...]:
         if stage in self.stages:
             return tuple(q for q in self.questions if q.id in self.stages[stage])
         if stage not in stage_order:

@@ -277,14 +277,15 @@ class Transaction:
         result = self.conn.execute(select(*[t.deals.c[n] for n in keep]).order_by(t.deals.c.id))
         return {r["id"]: dict(r) for r in result.mappings()}
 
-    def replies(self, ids: Sequence[str]) -> dict[str, list[Touch]]:
-        """Every inbound touch of the given deals, oldest first (their replies)."""
+    def replies(self, ids: Sequence[str], since: datetime | None = None) -> dict[str, list[Touch]]:
+        """The inbound touches of the given deals, oldest first (their replies); with
+        ``since``, those after it and the last one at or before it."""
         names = {pk: deal_id for deal_id, pk in self.deal_pks(ids).items()}
         out: dict[str, list[Touch]] = {}
         pks = list(names)
         for start in range(0, len(pks), 900):
             query = select(t.deals.c.pk).where(t.deals.c.pk.in_(pks[start : start + 900]))
-            for pk, touches in rows.inbound_touches(self.conn, query).items():
+            for pk, touches in rows.inbound_touches(self.conn, query, since).items():
                 out[names[pk]] = touches
         return out
 

@@ -77,9 +77,11 @@ def create(target: str) -> Engine:
 
 
 def _head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head() or ""
+    """The newest migration's revision. Our migrations are named after their revision
+    (``0006_scoring.py`` is revision ``0006``, a test holds Alembic to it), so every
+    command can check the schema without importing Alembic, a tenth of its start-up."""
+    names = (p.name for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return max((name[:4] for name in names), default="")
 
 
 def _known_revisions() -> set[str]:

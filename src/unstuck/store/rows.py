@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, String, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    RowMapping,
+    Select,
+    String,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from unstuck.domain import (
     AccountType,
@@ -192,12 +204,19 @@ _KINDS[None] = None
 _KINDS[""] = None
 
 
-def inbound_touches(conn: Connection, deal_pks: Select[Any]) -> dict[int, list[Touch]]:
-    return _touches(conn, deal_pks, inbound_only=True)
+def inbound_touches(
+    conn: Connection, deal_pks: Select[Any], since: datetime | None = None
+) -> dict[int, list[Touch]]:
+    """The deals' inbound touches; with ``since``, only those after it and the last one
+    at or before it (what a reply's gap of silence is measured from)."""
+    return _touches(conn, deal_pks, inbound_only=True, since=since)
 
 
 def _touches(
-    conn: Connection, deal_pks: Select[Any], inbound_only: bool = False
+    conn: Connection,
+    deal_pks: Select[Any],
+    inbound_only: bool = False,
+    since: datetime | None = None,
 ) -> dict[int, list[Touch]]:
     x = t.touches
     # The time is read as the driver gives it (text on SQLite, a datetime from psycopg)
@@ -213,6 +232,14 @@ def _touches(
     )
     if inbound_only:
         query = query.where(x.c.direction == "inbound")
+    if since is not None:
+        y = t.touches.alias("before")
+        previous = (
+            select(func.max(y.c.at))
+            .where(y.c.deal_pk == x.c.deal_pk, y.c.direction == x.c.direction, y.c.at <= since)
+            .scalar_subquery()
+        )
+        query = query.where(or_(x.c.at > since, x.c.at >= previous))
     grouped: dict[int, list[Touch]] = defaultdict(list)
     parse = datetime.fromisoformat
     # fetchall, not row-by-row iteration: one call into the driver instead of 200,000.
@@ -237,17 +264,39 @@ def _children(
     build: Callable[..., Any],
     deal_pks: Select[Any],
 ) -> dict[int, list[Any]]:
-    """Domain objects of one history table, grouped by deal, in their recorded order."""
+    """Domain objects of one history table, grouped by deal, in their recorded order.
+
+    Dates and times are read as the driver gives them and parsed here (as in
+    ``_touches``): SQLAlchemy's per-value processing of SQLite's text dates costs more
+    than the rest of the read."""
     order = [table.c.at, table.c.pk] if "at" in table.c else [table.c.pk]
+    parsers = [_PARSERS.get(type(table.c[c].type)) for c in columns]
+    selected = [
+        type_coerce(table.c[c], String) if parse else table.c[c]
+        for c, parse in zip(columns, parsers, strict=True)
+    ]
     query = (
-        select(table.c.deal_pk, *[table.c[c] for c in columns])
+        select(table.c.deal_pk, *selected)
         .where(table.c.deal_pk.in_(deal_pks))
         .order_by(table.c.deal_pk, *order)
     )
     grouped: dict[int, list[Any]] = defaultdict(list)
+    timed = [i for i, parse in enumerate(parsers) if parse is not None]
     for pk, *values in conn.execute(query).all():
+        for i in timed:
+            value = values[i]
+            if isinstance(value, str):
+                values[i] = parsers[i](value)  # type: ignore[misc]
         grouped[pk].append(build(*values))
     return grouped
+
+
+# Column types read as text and parsed with the C-fast ``fromisoformat``; values the
+# driver already converted (psycopg) pass through.
+_PARSERS: dict[type, Callable[[str], Any]] = {
+    DateTime: datetime.fromisoformat,
+    Date: date.fromisoformat,
+}
 
 
 # How each history table becomes domain objects: its columns, in the builder's order.
@@ -282,14 +331,14 @@ def load_deals(
     """
     base = deal_query.subquery()
     pks = select(base.c.pk)
-    heads = list(
-        conn.execute(
-            select(t.deals, t.accounts.c.name.label("account_name"), t.accounts.c.account_type)
-            .select_from(t.deals.outerjoin(t.accounts))
-            .where(t.deals.c.pk.in_(pks))
-            .order_by(t.deals.c.id)
-        ).mappings()
-    )
+    d = t.deals
+    columns = [_raw(d.c[name]) if name in _HEAD_PARSED else d.c[name] for name in _HEAD_COLUMNS]
+    heads = conn.execute(
+        select(*columns, t.accounts.c.name, t.accounts.c.account_type)
+        .select_from(d.outerjoin(t.accounts))
+        .where(d.c.pk.in_(pks))
+        .order_by(d.c.id)
+    ).all()
     if not heads:
         return []
     none: dict[int, list[Any]] = {}
@@ -306,8 +355,33 @@ def load_deals(
     return [_deal(h, people, said, answers, stages, closes, decided) for h in heads]
 
 
+# The deal columns a Deal is built from, in ``_deal``'s order; the dates among them and
+# the custom fields are read raw and parsed in ``_deal`` (see ``_children``).
+_HEAD_COLUMNS = (
+    "pk", "id", "name", "stage", "created", "status", "owner", "value", "currency",
+    "expected_close", "why", "fields", "lost_reason", "revisit_on", "closed_at",
+)  # fmt: skip
+_HEAD_PARSED = frozenset({"created", "expected_close", "fields", "revisit_on", "closed_at"})
+
+
+def _raw(column: Any) -> Any:
+    return type_coerce(column, String).label(column.name)
+
+
+def _when(value: Any, parse: Callable[[str], Any]) -> Any:
+    return parse(value) if isinstance(value, str) else value
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    if not value:
+        return {}
+    if isinstance(value, str):
+        return {} if value == "{}" else dict(json.loads(value))
+    return dict(value)
+
+
 def _deal(
-    h: Row,
+    h: Sequence[Any],
     people: Mapping[int, list[Stakeholder]],
     touches: Mapping[int, list[Touch]],
     answers: Mapping[int, list[Answer]],
@@ -315,29 +389,30 @@ def _deal(
     closes: Mapping[int, list[CloseDateChange]],
     decided: Mapping[int, list[Decision]],
 ) -> Deal:
-    pk = h["pk"]
+    (pk, ident, name, stage, created, status, owner, value, currency, expected_close, why,
+     fields, lost_reason, revisit_on, closed_at, account, account_type) = h  # fmt: skip
     return Deal(
-        id=h["id"],
-        name=h["name"],
-        stage=h["stage"],
-        created=h["created"],
-        status=_STATUSES[h["status"]],
-        account=h["account_name"],
-        account_type=_ACCOUNT_TYPES.get(h["account_type"]),
-        owner=h["owner"],
-        value=h["value"],
-        currency=h["currency"],
-        expected_close=h["expected_close"],
-        why=h["why"],
-        fields=dict(h["fields"] or {}),
+        id=ident,
+        name=name,
+        stage=stage,
+        created=_when(created, datetime.fromisoformat),
+        status=_STATUSES[status],
+        account=account,
+        account_type=_ACCOUNT_TYPES.get(account_type),
+        owner=owner,
+        value=value,
+        currency=currency,
+        expected_close=_when(expected_close, date.fromisoformat),
+        why=why,
+        fields=_fields(fields),
         stage_history=tuple(stages.get(pk, ())),
         close_date_history=tuple(closes.get(pk, ())),
         stakeholders=tuple(people.get(pk, ())),
         answers=tuple(answers.get(pk, ())),
         touches=tuple(touches.get(pk, ())),
-        lost_reason=h["lost_reason"],
-        revisit_on=h["revisit_on"],
-        closed_at=h["closed_at"],
+        lost_reason=lost_reason,
+        revisit_on=_when(revisit_on, date.fromisoformat),
+        closed_at=_when(closed_at, datetime.fromisoformat),
         decisions=tuple(decided.get(pk, ())),
     )
 
