@@ -7,8 +7,14 @@ then measures, in-process through the ASGI app:
 - the board (``/board``) and deal pages (``/deals/ID``), p95 over repeated renders
   after one warm-up render (which builds the diagnosis context and fills the cache);
 and, against uvicorn in a subprocess on loopback with 20 concurrent clients:
-- mixed API reads (deal lists, single deals, diagnoses, the board) for a few seconds:
-  requests per second and errors.
+- mixed API reads (deal lists, single deals with their chance, diagnoses, the board) for
+  a few seconds: requests per second, errors, and the CPU time per request of the server
+  (all workers) and of the load generator.
+
+The load generator shares the machine's cores with the server it measures, so it is kept
+as cheap as it can be: raw asyncio streams, one keep-alive HTTP/1.1 connection per client,
+no HTTP library. The server's CPU per request is the steadier figure on a shared machine:
+other programs take wall time from it, but not CPU time.
 """
 
 from __future__ import annotations
@@ -129,6 +135,7 @@ async def _load(port: int, ids: list[str]) -> tuple[int, int, float]:
         lambda: f"/api/v1/deals/{pick.choice(ids)}",
         lambda: f"/api/v1/deals?stage=proposal&sort=value&desc=true&limit=10&as_of={AS_OF}",
         lambda: f"/api/v1/deals/{pick.choice(ids)}/diagnosis?as_of={AS_OF}",
+        lambda: f"/api/v1/board?per_stage=10&as_of={AS_OF}",
         lambda: "/api/v1/me",
     ]
     done = errors = 0
@@ -155,6 +162,22 @@ async def _load(port: int, ids: list[str]) -> tuple[int, int, float]:
     return done, errors, time.perf_counter() - start
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children still running (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def api_load(db_url: str, ids: list[str], workers: int = 2) -> list[tuple[str, float, str]]:
     port = _free_port()
     env = {**os.environ, "UNSTUCK_DB": db_url, "UNSTUCK_SERVE_MODE": "local"}
@@ -173,7 +196,11 @@ def api_load(db_url: str, ids: list[str], workers: int = 2) -> list[tuple[str, f
                 time.sleep(0.1)
         for _ in range(4 * workers):  # warm every worker's caches
             httpx.get(f"{base}/api/v1/deals/{ids[0]}/diagnosis?as_of={AS_OF}", timeout=60)
+        server_cpu = _cpu_seconds(server.pid)
+        client_cpu = time.process_time()
         done, errors, elapsed = asyncio.run(_load(port, ids))
+        client_cpu = time.process_time() - client_cpu
+        server_cpu = _cpu_seconds(server.pid) - server_cpu
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -184,6 +211,10 @@ def api_load(db_url: str, ids: list[str], workers: int = 2) -> list[tuple[str, f
             ">= 300",
         ),
         ("API errors during the load", float(errors), "0"),
+        # CPU per request is steadier than requests/s on a shared machine: other
+        # programs take wall time, not this process's CPU time.
+        ("API server CPU per request (ms, all workers)", 1000 * server_cpu / max(done, 1), "-"),
+        ("load generator CPU per request (ms)", 1000 * client_cpu / max(done, 1), "-"),
     ]
 
 

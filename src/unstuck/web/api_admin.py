@@ -16,7 +16,7 @@ from unstuck.store.users import UserRole
 from unstuck.web import security
 from unstuck.web.access import Viewer
 from unstuck.web.api_deals import AsOf, api_viewer
-from unstuck.web.api_models import ERRORS, Body
+from unstuck.web.api_models import ERRORS, Body, json_response
 from unstuck.web.deps import now_for, service, state
 from unstuck.web.services import CSV_COLUMNS, Filters
 from unstuck.web.uploads import read_upload
@@ -99,19 +99,21 @@ def board(
     finding: str | None = None,
     per_stage: Annotated[int, Query(ge=1, le=500)] = 30,
     as_of: AsOf = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Open deals by stage: count, value and the first cards of each column."""
     f = Filters(owner or None, stage or None, finding or None)
     columns = service(request).board(who, now_for(request, as_of), f, per_stage)
-    return [
-        {
-            "stage": c.stage,
-            "count": c.count,
-            "value": c.value,
-            "deals": [card.to_dict() for card in c.cards],
-        }
-        for c in columns
-    ]
+    return json_response(
+        [
+            {
+                "stage": c.stage,
+                "count": c.count,
+                "value": c.value,
+                "deals": [card.to_dict() for card in c.cards],
+            }
+            for c in columns
+        ]
+    )
 
 
 @router.get("/config", tags=["settings"])

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from unstuck.domain import Answer, Deal, Stakeholder, Touch
 from unstuck.errors import InputError
@@ -23,19 +24,26 @@ from unstuck.web.api_models import (
     WhyIn,
     json_response,
 )
-from unstuck.web.deps import check_csrf, moment, now_for, service, state, viewer
+from unstuck.web.api_read import DEAL_READ
+from unstuck.web.deps import LOCAL, check_csrf, moment, now_for, service, state, viewer
 from unstuck.web.services import Filters
 
 router = APIRouter(prefix="/api/v1", tags=["deals"], responses=ERRORS)
 
 
-def api_viewer(request: Request) -> Viewer:
+async def api_viewer(request: Request) -> Viewer:
     """The viewer; changes need a token, or the CSRF header with a browser session.
 
     In local mode a change must come as JSON (or with X-Requested-With): browsers cannot
     send either from another site without a CORS preflight, which is never granted.
+
+    An ``async`` dependency: a sync one costs a hop to the thread pool on every request.
+    Local mode needs no database here; team mode reads the session or token in the pool.
     """
-    who = viewer(request)
+    if state(request).auth_mode == LOCAL:
+        who = viewer(request)
+    else:
+        who = await run_in_threadpool(viewer, request)
     if request.method in ("GET", "HEAD", "OPTIONS") or who.via_token:
         return who
     if who.local:
@@ -100,10 +108,11 @@ def add_deal(request: Request, who: ViewerDep, body: NewDeal) -> dict[str, Any]:
     return _doc(request, who, deal.id)
 
 
-@router.get("/deals/{deal_id}")
-def get_deal(request: Request, deal_id: str, who: ViewerDep) -> Response:
-    """One deal exactly as in the pipeline document."""
-    return json_response(_doc(request, who, deal_id))
+@router.get("/deals/{deal_id}", responses=DEAL_READ)
+def get_deal(request: Request, deal_id: str, who: ViewerDep, as_of: AsOf = None) -> Response:
+    """One deal as in the pipeline document, with its chance of winning (``chance``)."""
+    now = now_for(request, as_of)
+    return json_response(service(request).deal_read(who, deal_id, now))
 
 
 @router.get("/deals/{deal_id}/diagnosis")

@@ -93,16 +93,17 @@ def create_app(
     return app
 
 
+# The API first: routes are matched in order, and scripts call the API the most.
 ROUTERS = (
+    "api_deals",
+    "api_admin",
+    "api_work",
     "auth",
     "pages_board",
     "pages_deal",
     "pages_import",
     "pages_work",
     "feed",
-    "api_deals",
-    "api_admin",
-    "api_work",
 )
 
 

@@ -12,18 +12,22 @@ import io
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, diagnose
 from unstuck.document import deal_to_dict, to_document
 from unstuck.domain import Answer, Deal, Pipeline, StageChange, Stakeholder, Status, Touch
 from unstuck.errors import ConflictError, InputError
+from unstuck.review.chance import Chance
 from unstuck.service import Unstuck
 from unstuck.store import Store, Transaction
+from unstuck.store import models as stored_models
 from unstuck.store import users as store_users
 from unstuck.store.users import PipelineRow
 from unstuck.store.write import ImportResult
 from unstuck.web.access import Viewer
 from unstuck.web.cache import ContextCache, DiagnosisCache
+from unstuck.web.chances import ChanceCache, ChanceView, batch_chances, explained, is_trained
 from unstuck.web.views import (
     Card,
     Column,
@@ -38,7 +42,7 @@ from unstuck.web.views import (
 CSV_COLUMNS = (
     "id", "name", "account", "owner", "stage", "status", "value", "currency", "expected_close",
     "days_since_reply", "unanswered", "days_in_stage", "close_date_pushes", "people", "touches",
-    "has_why", "stalled", "severity", "main_finding", "main_reason",
+    "has_why", "stalled", "severity", "main_finding", "main_reason", "chance",
 )  # fmt: skip
 STATUSES = ("open", "won", "lost", "nurture", "all")
 
@@ -75,6 +79,7 @@ class WebService:
         self.app = app
         self._contexts = ContextCache()
         self._diagnoses = DiagnosisCache()
+        self._chances = ChanceCache()
 
     @property
     def store(self) -> Store:
@@ -111,8 +116,61 @@ class WebService:
                 found[deal.id] = diagnosis
         return found
 
+    # -- chance of winning, cached ---------------------------------------------------------
+
+    def model_choice(self) -> Any:
+        """The trained model or the stage-rate fallback (``scoring.service.choose_model``)."""
+        from unstuck.scoring.service import choose_model
+
+        return self._chances.choice(self._model_version, lambda: choose_model(self.app))
+
+    def _model_version(self) -> Hashable:
+        with self.store.read() as tx:
+            newest = stored_models.list_models(tx)[:1]
+            closed = store_users.closed_version(tx.conn)
+        return (newest[0].version if newest else None, closed)
+
+    def chances(self, rows: list[PipelineRow], now: datetime) -> dict[str, Chance]:
+        """Chances of the open deals among ``rows``, in one model call for the misses."""
+        choice = self.model_choice()
+        generation = self._chances.generation
+        found: dict[str, Chance] = {}
+        missing: dict[str, Hashable] = {}
+        for row in rows:
+            if row.status is not Status.OPEN:
+                continue
+            key = (row.id, row.version, now.date(), generation)
+            hit = self._chances.cards.get(key)
+            if hit is None:
+                missing[row.id] = key
+            else:
+                found[row.id] = hit
+        ids = list(missing)
+        for start in range(0, len(ids), 500):
+            with self.store.read() as tx:
+                # Stage rates need only the stage; the trained model reads the whole deal.
+                deals = tx.deals(ids=ids[start : start + 500], full=is_trained(choice))
+            for deal, chance in zip(deals, batch_chances(choice, deals, now), strict=True):
+                self._chances.cards.put(missing[deal.id], chance)
+                found[deal.id] = chance
+        return found
+
+    def chance_view(self, deal: Deal, now: datetime) -> ChanceView | None:
+        """The deal page's chance with its reasons; None for a closed deal."""
+        if deal.status is not Status.OPEN:
+            return None
+        choice = self.model_choice()
+        key = (deal.id, now.date(), self._chances.generation)
+        hit = self._chances.pages.get(key)
+        if hit is not None and hit[0] == deal:
+            return hit[1]
+        view = explained(choice, deal, now)
+        self._chances.pages.put(key, (deal, view))
+        return view
+
     def cards(self, rows: list[PipelineRow], now: datetime) -> list[Card]:
         found = self.diagnoses(rows, now)
+        chances = self.chances(rows, now)
         return [
             Card(
                 row,
@@ -120,6 +178,7 @@ class WebService:
                 days(now, row.last_inbound_at),
                 days(now, row.stage_entered_at) or 0,
                 tone_of(found.get(row.id)),
+                chances.get(row.id),
             )
             for row in rows
         ]
@@ -285,10 +344,19 @@ class WebService:
             days_since_reply=days(
                 now, max((x.at for x in deal.touches if x.inbound), default=None)
             ),
+            chance=self.chance_view(deal, now),
         )
 
     def deal_dict(self, viewer: Viewer, deal_id: str) -> dict[str, object]:
         return deal_to_dict(self.deal(viewer, deal_id), self.app.tz)
+
+    def deal_read(self, viewer: Viewer, deal_id: str, now: datetime) -> dict[str, object]:
+        """The deal document with its chance of winning (None once closed)."""
+        deal = self.deal(viewer, deal_id)
+        view = self.chance_view(deal, now)
+        found = deal_to_dict(deal, self.app.tz)
+        found["chance"] = view.to_dict() if view is not None else None
+        return found
 
     @staticmethod
     def _check(tx: Transaction, viewer: Viewer, deal_id: str) -> Deal | None:

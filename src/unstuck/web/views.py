@@ -9,7 +9,9 @@ from datetime import datetime
 from unstuck.diagnosis import Diagnosis, QualificationFramework, open_questions
 from unstuck.diagnosis.people import conflicting_answers
 from unstuck.domain import BUYING_ROLES, Deal, Role, Stakeholder
+from unstuck.review.chance import Chance
 from unstuck.store.users import PipelineRow
+from unstuck.web.chances import ChanceView
 
 # Card colours: how stuck a deal is, from its diagnosis.
 TONES = ("fine", "watch", "stalled", "stuck")
@@ -42,6 +44,12 @@ class Card:
     days_since_reply: int | None
     days_in_stage: int
     tone: str
+    chance: Chance | None = None
+
+    @property
+    def percent(self) -> str:
+        """The chance of winning as "38 %", or "" when unknown."""
+        return "" if self.chance is None else f"{self.chance.p:.0%}".replace("%", " %")
 
     @property
     def main_kind(self) -> str | None:
@@ -82,6 +90,7 @@ class Card:
             "severity": round(self.severity, 2),
             "main_finding": self.main_kind,
             "main_reason": self.main_text,
+            "chance": round(self.chance.p, 3) if self.chance is not None else None,
         }
 
 
@@ -130,6 +139,7 @@ class DealView:
     timeline: list[Event]
     days_in_stage: int
     days_since_reply: int | None
+    chance: ChanceView | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
 
