@@ -99,3 +99,34 @@ def test_the_check_does_see_a_full_scan(tmp_path: Any) -> None:
         assert full_scans(store, good) == []
     finally:
         store.close()
+
+
+def test_the_stall_query_reads_only_the_open_deals_through_an_index(tmp_path: Any) -> None:
+    from unstuck import scan
+    from unstuck.config import default_config
+    from unstuck.service import Unstuck
+
+    app = Unstuck(default_config(), Store.open(str(tmp_path / "plans.db")))
+    try:
+        with app.store.write() as tx:
+            tx.import_deals([acme(), globex()], NOW)
+        context = app.diagnosis_context()
+        params = scan.sql_params(context, scan.context_key(context))
+        with captured(app.store) as statements, app.store.read() as tx:
+            tx.count_stalled(params, NOW, None, 10)
+        assert len(statements) == 2  # the count, then the worst few
+        raw = app.store.engine.raw_connection()
+        try:
+            for statement, parameters in statements:
+                plan = [
+                    r[-1]
+                    for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                ]
+                assert not [p for p in plan if re.search(r"\bSCAN deals\b", p)], plan
+                assert any(
+                    re.match(r"SEARCH deals USING (COVERING )?INDEX \w+ \(status=", p) for p in plan
+                ), plan
+        finally:
+            raw.close()
+    finally:
+        app.store.close()

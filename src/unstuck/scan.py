@@ -36,7 +36,8 @@ from unstuck.diagnosis.findings import (
 )
 from unstuck.domain import Deal, FindingKind
 from unstuck.review.state import ScanSignals, ScanState
-from unstuck.store import ScanRow
+from unstuck.store import ScanCache, ScanRow
+from unstuck.store.stall import StallParams
 
 CLOCK_KINDS = frozenset(
     {FindingKind.GONE_QUIET, FindingKind.STAGE_STUCK, FindingKind.OVERDUE, FindingKind.LOST_WHY}
@@ -46,6 +47,8 @@ _DAY = 86400.0
 _WHY = "why:"  # cache token: the lost_why reference moment and the creation
 _ENGAGED = "eng:"  # cache token: ids of the people engaged, joined by "|"
 _FINAL = "fc:"  # cache token: when a final call went out after the last reply
+MISSING_WHY = 0.35  # the severity of a missing why, which does not move with the clock
+SHARE = 0.5  # how much each further finding adds (``findings.combine``'s default)
 
 
 @dataclass(frozen=True)
@@ -83,19 +86,26 @@ def needs_diagnosis(row: ScanRow, key: str, now: datetime) -> bool:
 
 def cache_value(deal: Deal, diagnosis: Diagnosis) -> str:
     """Severities of the findings that do not move with the clock, and the why token."""
-    values = [repr(f.severity) for f in diagnosis.findings if f.kind not in CLOCK_KINDS]
+    return _cached_parts(deal, diagnosis)[0]
+
+
+def _cached_parts(deal: Deal, diagnosis: Diagnosis) -> tuple[str, list[float], datetime | None]:
+    """The cache text, its severities, and the why's reference moment (None: no why)."""
+    severities = [f.severity for f in diagnosis.findings if f.kind not in CLOCK_KINDS]
+    values = [repr(s) for s in severities]
     signals = diagnosis.signals
     values.append(_ENGAGED + "|".join(signals.engaged))
     if signals.final_call_at is not None:
         values.append(_FINAL + signals.final_call_at.isoformat())
-    missing = not (deal.why or "").strip()
-    if missing:
-        values.append(repr(0.35))  # a missing why does not move with the clock
+    reference = None
+    if not (deal.why or "").strip():
+        severities.append(MISSING_WHY)  # a missing why does not move with the clock
+        values.append(repr(MISSING_WHY))
     else:
         mentioned = diagnosis.signals.why_last_mentioned
         reference = mentioned if mentioned is not None else deal.created
         values.append(f"{_WHY}{reference.isoformat()}/{deal.created.isoformat()}")
-    return ",".join(values)
+    return ",".join(values), severities, reference
 
 
 def valid_until(deal: Deal, now: datetime, context: DiagnosisContext) -> datetime:
@@ -110,9 +120,44 @@ def valid_until(deal: Deal, now: datetime, context: DiagnosisContext) -> datetim
 
 def cache_entry(
     pk: int, deal: Deal, diagnosis: Diagnosis, key: str, now: datetime, context: DiagnosisContext
-) -> tuple[int, str, str, datetime, datetime]:
-    """What ``Transaction.set_scan_cache`` stores for a deal just diagnosed at ``now``."""
-    return pk, cache_value(deal, diagnosis), key, now, valid_until(deal, now, context)
+) -> ScanCache:
+    """What ``Transaction.set_scan_cache`` stores for a deal just diagnosed at ``now``:
+    the text ``verdict`` reads, and the same as numbers for the SQL stall query."""
+    text, severities, why_since = _cached_parts(deal, diagnosis)
+    product = 1.0
+    for severity in severities:
+        product *= 1.0 - SHARE * severity
+    return ScanCache(
+        pk,
+        text,
+        key,
+        now,
+        valid_until(deal, now, context),
+        max(severities, default=None),
+        product,
+        why_since,
+    )
+
+
+def sql_params(context: DiagnosisContext, key: str) -> StallParams:
+    """The thresholds of ``clock_severities`` and ``_why_severity`` for the SQL query."""
+    rules = context.rules
+    norms = context.norms
+
+    def limit(days: float) -> float:
+        return max(days, 1.0) * rules.stage_factor
+
+    return StallParams(
+        key=key,
+        quiet_days=rules.quiet_days,
+        quiet_unanswered=rules.quiet_unanswered,
+        stage_limits={stage: limit(n.days) for stage, n in norms.norms.items()},
+        default_stage_limit=limit(norms.default_days),
+        close_pushes=rules.close_pushes,
+        why_stale_days=rules.why_stale_days,
+        stalled_severity=context.exits.stalled_severity,
+        share=SHARE,
+    )
 
 
 def _why_severity(token: str, now: datetime, context: DiagnosisContext) -> float | None:
@@ -224,6 +269,7 @@ __all__ = [
     "from_diagnosis",
     "needs_diagnosis",
     "review_state",
+    "sql_params",
     "valid_until",
     "verdict",
     "worst_first",

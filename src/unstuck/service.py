@@ -209,14 +209,36 @@ class Unstuck:
         drafting plays, for views that only list the deals.
         """
         context = context or self.diagnosis_context()
-        verdicts = self.scan_verdicts(now, owner, context)
-        stuck = scan.worst_first(verdicts)
-        shown = stuck[:limit] if limit is not None else stuck
+        if limit is None:
+            verdicts = self.scan_verdicts(now, owner, context)
+            stuck = scan.worst_first(verdicts)
+            shown, count, judged = stuck, len(stuck), len(verdicts)
+        else:
+            shown, count, judged = self._worst(now, owner, context, limit)
         with self.store.read() as tx:
             deals = {d.id: d for d in tx.deals(ids=[v.id for v in shown])}
         pairs = [(deals[v.id], diagnose(deals[v.id], now, context, plays=plays)) for v in shown]
         pairs.sort(key=lambda pair: (-pair[1].severity, -(pair[0].value or 0), pair[0].id))
-        return StallReport(pairs, len(stuck), len(verdicts))
+        return StallReport(pairs, count, judged)
+
+    def _worst(
+        self, now: datetime, owner: str | None, context: DiagnosisContext, limit: int
+    ) -> tuple[list[scan.Verdict], int, int]:
+        """The ``limit`` worst stalled deals, how many are stalled and how many were
+        judged, with the database doing the counting (``store/stall.py``): only the deals
+        whose cache is not valid at ``now`` are read and diagnosed here."""
+        key = scan.context_key(context)
+        with self.store.read() as tx:
+            stale = tx.scan_rows(owner, stale_for=(key, now))
+        uncached = [
+            found for _, found, cached in self._refresh(stale, now, context, key) if not cached
+        ]
+        with self.store.read() as tx:
+            counted = tx.count_stalled(scan.sql_params(context, key), now, owner, limit)
+        worst = [scan.Verdict(i, value, True, severity) for i, value, severity in counted.worst]
+        stuck = scan.worst_first(worst + uncached)[:limit]
+        count = counted.stalled + sum(v.stalled for v in uncached)
+        return stuck, count, counted.judged + len(uncached)
 
     def scan_verdicts(
         self, now: datetime, owner: str | None, context: DiagnosisContext
@@ -231,34 +253,44 @@ class Unstuck:
         key = scan.context_key(context)
         with self.store.read() as tx:
             rows = tx.scan_rows(owner)
-        stale = {row.id: i for i, row in enumerate(rows) if scan.needs_diagnosis(row, key, now)}
-        out = [
-            (row, scan.verdict(row, now, context)) if row.id not in stale else None for row in rows
+        stale = [row for row in rows if scan.needs_diagnosis(row, key, now)]
+        fresh = {row.id: (row, found) for row, found, _ in self._refresh(stale, now, context, key)}
+        return [
+            fresh[row.id] if row.id in fresh else (row, scan.verdict(row, now, context))
+            for row in rows
         ]
-        ids = list(stale)
+
+    def _refresh(
+        self, stale: list[ScanRow], now: datetime, context: DiagnosisContext, key: str
+    ) -> list[tuple[ScanRow, scan.Verdict, bool]]:
+        """Diagnose the ``stale`` deals in full, store their scan cache where it can
+        describe them (not when history is dated after ``now``, as in a replay), and
+        return each row (with the cache as stored), its verdict and whether it was cached."""
+        by_id = {row.id: row for row in stale}
+        ids = list(by_id)
+        out = []
         for start in range(0, len(ids), SCAN_BATCH):
             with self.store.read() as tx:
                 deals = tx.deals(ids=ids[start : start + SCAN_BATCH])
             cache = []
             for deal in deals:
-                i = stale[deal.id]
-                row = rows[i]
+                row = by_id[deal.id]
                 diagnosis = diagnose(deal, now, context, plays=False)
-                if row.last_event_at is None or row.last_event_at <= now:
+                cached = row.last_event_at is None or row.last_event_at <= now
+                if cached:
                     entry = scan.cache_entry(row.pk, deal, diagnosis, key, now, context)
                     cache.append(entry)
-                    _, severities, _, at, until = entry
                     row = replace(
                         row,
-                        static_severities=severities,
+                        static_severities=entry.severities,
                         static_key=key,
-                        static_at=at,
-                        static_until=until,
+                        static_at=entry.at,
+                        static_until=entry.until,
                     )
-                out[i] = (row, scan.from_diagnosis(row, diagnosis))
+                out.append((row, scan.from_diagnosis(row, diagnosis), cached))
             with self.store.write() as tx:
                 tx.set_scan_cache(cache)
-        return [pair for pair in out if pair is not None]
+        return out
 
     def review_states(
         self,

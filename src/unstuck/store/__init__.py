@@ -13,9 +13,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from unstuck.domain import (
     Answer,
@@ -27,7 +37,7 @@ from unstuck.domain import (
     summarize,
 )
 from unstuck.store import engine as _engine
-from unstuck.store import events, rows, summaries, write
+from unstuck.store import events, rows, stall, summaries, write
 from unstuck.store import schema as t
 from unstuck.store.write import ImportResult
 
@@ -76,6 +86,19 @@ class ScanRow:
     static_at: datetime | None
     static_until: datetime | None
     last_reply_at: datetime | None = None
+
+
+class ScanCache(NamedTuple):
+    """One deal's stall-scan cache (``unstuck.scan.cache_entry``), as stored."""
+
+    pk: int
+    severities: str  # the cached severities and tokens, as text
+    key: str  # fingerprint of the rules they were computed under
+    at: datetime  # the moment they were computed for
+    until: datetime  # the first moment they stop being valid
+    worst: float | None  # the largest cached severity; None when there is none
+    product: float  # the product of (1 - share * severity) over the cached severities
+    why_since: datetime | None  # the why's last mention (or creation); None when missing
 
 
 class Transaction:
@@ -174,8 +197,11 @@ class Transaction:
             filters.append(t.deals.c.stage == stage)
         return filters
 
-    def scan_rows(self, owner: str | None = None) -> list[ScanRow]:
-        """Every open deal's summary columns and cached scan severities, no history."""
+    def scan_rows(
+        self, owner: str | None = None, stale_for: tuple[str, datetime] | None = None
+    ) -> list[ScanRow]:
+        """Every open deal's summary columns and cached scan severities, no history;
+        with ``stale_for=(key, now)`` only those whose cache is not valid at ``now``."""
         d, c = t.deals, t.close_date_changes
         last_close_change = (
             select(func.max(c.c.at)).where(c.c.deal_pk == d.c.pk).correlate(d).scalar_subquery()
@@ -198,6 +224,9 @@ class Transaction:
             d.c.static_until,
             d.c.last_inbound_at,
         ).where(*self._filters(Status.OPEN, owner, None))
+        if stale_for is not None:
+            key, now = stale_for
+            query = query.where(stall.valid_cache(key, now).is_not(True))
         out = []
         for row in self.conn.execute(query).all():
             (
@@ -240,9 +269,9 @@ class Transaction:
             )
         return out
 
-    def set_scan_cache(self, rows: Sequence[tuple[int, str, str, datetime, datetime]]) -> None:
-        """Store (pk, severities, key, computed-for moment, valid until) for the stall scan."""
-        if not rows:
+    def set_scan_cache(self, entries: Sequence[ScanCache]) -> None:
+        """Store the stall scan's cache of each deal."""
+        if not entries:
             return
         self.conn.execute(
             update(t.deals)
@@ -252,12 +281,31 @@ class Transaction:
                 static_key=bindparam("b_key"),
                 static_at=bindparam("b_at"),
                 static_until=bindparam("b_until"),
+                static_max=bindparam("b_max"),
+                static_prod=bindparam("b_prod"),
+                why_since=bindparam("b_why"),
             ),
             [
-                {"b_pk": pk, "b_sev": sev, "b_key": key, "b_at": at, "b_until": until}
-                for pk, sev, key, at, until in rows
+                {
+                    "b_pk": e.pk,
+                    "b_sev": e.severities,
+                    "b_key": e.key,
+                    "b_at": e.at,
+                    "b_until": e.until,
+                    "b_max": e.worst,
+                    "b_prod": e.product,
+                    "b_why": e.why_since,
+                }
+                for e in entries
             ],
         )
+
+    def count_stalled(
+        self, params: stall.StallParams, now: datetime, owner: str | None, limit: int
+    ) -> stall.StallCount:
+        """The stall scan in SQL over the open deals whose cache is valid at ``now``."""
+        filters = self._filters(Status.OPEN, owner, None)
+        return stall.count_stalled(self.conn, params, now, filters, limit)
 
     def owners(self) -> list[str]:
         query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()
@@ -451,4 +499,4 @@ def _load_features() -> None:
 
 _load_features()
 
-__all__ = ["DealRow", "ImportResult", "ScanRow", "Store", "Transaction"]
+__all__ = ["DealRow", "ImportResult", "ScanCache", "ScanRow", "Store", "Transaction"]

@@ -99,6 +99,9 @@ def deal_values(deal: Deal, account_pk: int | None, now: datetime) -> dict[str, 
         "static_key": None,
         "static_at": None,
         "static_until": None,
+        "static_max": None,
+        "static_prod": None,
+        "why_since": None,
     }
 
 

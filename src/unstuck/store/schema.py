@@ -88,6 +88,10 @@ deals = Table(
     Column("static_key", String(40)),
     Column("static_at", DateTime),
     Column("static_until", DateTime),
+    # The same cache as numbers the stall query (store/stall.py) can combine in SQL.
+    Column("static_max", Float),
+    Column("static_prod", Float),
+    Column("why_since", DateTime),
 )
 Index("ix_deals_status_silent", deals.c.status, deals.c.silent_since)
 Index("ix_deals_status_stage_entered", deals.c.status, deals.c.stage_entered_at)

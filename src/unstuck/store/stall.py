@@ -1,0 +1,223 @@
+"""The stall scan as one SQL query, for pipelines too large to judge deal by deal in Python.
+
+``unstuck.scan`` decides whether an open deal is stalled from its summary columns and the
+cached severities of the findings that change only with the deal. This module states the
+same arithmetic in SQL, so the database counts the stalled deals and returns the worst
+ones without sending a million rows to Python. It reads only deals whose cache is valid
+at ``now`` (the caller refreshes the others first) and needs three numbers the cache keeps
+beside its text: the largest cached severity (``static_max``), the product of
+``1 - share * s`` over the cached severities (``static_prod``), and the moment the why was
+last mentioned (``why_since``; null when the why is missing, whose fixed severity is
+already among the cached ones).
+
+The severity combines like ``diagnosis.findings.combine``: with ``m`` the largest of all
+severities and ``P`` the product of ``1 - share * s`` over all of them,
+``1 - (1 - m) * P / (1 - share * m)``, capped. Times are compared in whole epoch seconds
+on both databases, the way Python subtracts datetimes, so thresholds fall on the same
+side; a test checks the query against the Python scan deal by deal on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Float, and_, case, cast, func, literal, or_, select
+
+from unstuck.store import schema as t
+
+_EPOCH = datetime(1970, 1, 1)
+_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class StallParams:
+    """The thresholds of the clock findings, as plain numbers (see ``scan.sql_params``)."""
+
+    key: str  # the rules' fingerprint a valid cache carries
+    quiet_days: float
+    quiet_unanswered: int
+    stage_limits: Mapping[str, float]  # days in a stage before it counts as stuck
+    default_stage_limit: float
+    close_pushes: int
+    why_stale_days: float
+    stalled_severity: float
+    share: float = 0.5
+    ceiling: float = 0.99
+
+
+@dataclass(frozen=True)
+class StallCount:
+    """What the query found: open deals judged, how many are stalled, the worst few."""
+
+    judged: int
+    stalled: int
+    worst: list[tuple[str, float | None, float]]  # (id, value, severity), worst first
+
+
+def _seconds(moment: datetime | date) -> float:
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    return (moment - _EPOCH).total_seconds()
+
+
+class _Sql:
+    """Expression helpers that differ between SQLite and PostgreSQL."""
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+
+    def epoch(self, column: Any) -> Any:
+        """Whole seconds since 1970 of a stored DateTime or Date (naive, UTC)."""
+        if self.sqlite:
+            return func.round((func.julianday(column) - 2440587.5) * _DAY)
+        return cast(func.extract("epoch", column), Float)
+
+    def greatest(self, *values: Any) -> Any:
+        return func.max(*values) if self.sqlite else func.greatest(*values)
+
+    def least(self, *values: Any) -> Any:
+        return func.min(*values) if self.sqlite else func.least(*values)
+
+
+def _grow(excess: Any, scale: Any, floor: float, ceiling: float) -> Any:
+    """``diagnosis.findings.grow`` for a positive excess."""
+    return floor + (ceiling - floor) * (1.0 - func.exp(-excess / scale))
+
+
+def _fenced(query: Any) -> Any:
+    """A subquery the planner evaluates once per row instead of pasting its expressions
+    into the outer query (``OFFSET 0`` stops SQLite flattening it and PostgreSQL pulling it
+    up), so each day count and severity is computed once."""
+    return query.offset(0).subquery()
+
+
+def _verdicts(sql: _Sql, p: StallParams, now: datetime, filters: list[Any]) -> Any:
+    """Per deal: id, value, the largest severity ``m`` and the product ``p`` of
+    ``1 - share * s`` over all severities, cached and clock (``scan.verdict``)."""
+    d = t.deals
+    now_s = _seconds(now)
+
+    def days_since(column: Any) -> Any:
+        return (now_s - sql.epoch(column)) / _DAY
+
+    limit: Any = literal(p.default_stage_limit)
+    if p.stage_limits:
+        limit = case(
+            *[(d.c.stage == stage, days) for stage, days in p.stage_limits.items()],
+            else_=p.default_stage_limit,
+        )
+    past = case(
+        (d.c.expected_close.is_(None), 0.0),
+        else_=sql.greatest((_seconds(now.date()) - sql.epoch(d.c.expected_close)) / _DAY, 0.0),
+    )
+    base = _fenced(
+        select(
+            d.c.id,
+            d.c.value,
+            d.c.static_max,
+            d.c.static_prod,
+            sql.greatest(days_since(d.c.silent_since), 0.0).label("silent"),
+            d.c.outbound_since_inbound.label("unanswered"),
+            sql.greatest(days_since(d.c.stage_entered_at), 0.0).label("in_stage"),
+            limit.label("limit"),
+            past.label("past"),
+            (d.c.close_date_pushes - p.close_pushes).label("pushed_over"),
+            days_since(d.c.why_since).label("why_days"),
+            days_since(d.c.created).label("age"),
+        ).where(*filters, valid_cache(p.key, now))
+    )
+    b = base.c
+    quiet = case(
+        (
+            and_(b.silent >= p.quiet_days, b.unanswered >= p.quiet_unanswered),
+            _grow(b.silent - p.quiet_days, max(3 * p.quiet_days, 1e-9), 0.5, p.ceiling),
+        ),
+        else_=None,
+    )
+    stage = case(
+        (b.in_stage > b.limit, _grow(b.in_stage - b.limit, b.limit, 0.5, p.ceiling)),
+        else_=None,
+    )
+    overdue = case(
+        (
+            or_(b.past > 0, b.pushed_over > 0),
+            _grow(b.past / 30.0 + sql.greatest(b.pushed_over, 0), 1.5, 0.4, p.ceiling),
+        ),
+        else_=None,
+    )
+    why = case(
+        (
+            and_(
+                b.why_days.is_not(None),
+                b.age >= p.why_stale_days,
+                b.why_days > p.why_stale_days,
+            ),
+            _grow(b.why_days - p.why_stale_days, max(p.why_stale_days, 1e-9), 0.25, 0.45),
+        ),
+        else_=None,
+    )
+    clock = _fenced(
+        select(
+            b.id,
+            b.value,
+            b.static_max,
+            b.static_prod,
+            quiet.label("q"),
+            stage.label("s"),
+            overdue.label("o"),
+            why.label("w"),
+        )
+    )
+    c = clock.c
+    severities = [c.q, c.s, c.o, c.w]
+    product: Any = c.static_prod
+    for severity in severities:
+        product = product * func.coalesce(1.0 - p.share * severity, 1.0)
+    worst = sql.greatest(
+        func.coalesce(c.static_max, 0.0), *[func.coalesce(x, 0.0) for x in severities]
+    )
+    return _fenced(select(c.id, c.value, worst.label("m"), product.label("p")))
+
+
+def valid_cache(key: str, now: datetime) -> Any:
+    """Open deals whose cached severities describe ``now`` (``scan.needs_diagnosis``
+    is false for them: every write clears the key, so no event is dated after now)."""
+    d = t.deals
+    return and_(
+        d.c.static_key == key,
+        d.c.static_severities.is_not(None),
+        d.c.static_prod.is_not(None),
+        d.c.static_at <= now,
+        d.c.static_until > now,
+    )
+
+
+def count_stalled(
+    conn: Connection, p: StallParams, now: datetime, filters: list[Any], limit: int
+) -> StallCount:
+    """Count the stalled deals among those matching ``filters`` with a valid cache, and
+    return the ``limit`` worst (severity, then value, then id, as ``scan.worst_first``)."""
+    inner = _verdicts(_Sql(conn.dialect.name), p, now, filters)
+    combined = 1.0 - (1.0 - inner.c.m) * inner.c.p / (1.0 - p.share * inner.c.m)
+    severity = _Sql(conn.dialect.name).least(combined, p.ceiling)
+    stalled = inner.c.m >= p.stalled_severity
+    judged, count = conn.execute(
+        select(func.count(), func.coalesce(func.sum(case((stalled, 1), else_=0)), 0)).select_from(
+            inner
+        )
+    ).one()
+    rows = conn.execute(
+        select(inner.c.id, inner.c.value, severity.label("severity"))
+        .where(stalled)
+        .order_by(severity.desc(), func.coalesce(inner.c.value, 0.0).desc(), inner.c.id)
+        .limit(limit)
+    ).all()
+    return StallCount(
+        int(judged), int(count), [(ident, value, float(sev)) for ident, value, sev in rows]
+    )
+
+
+__all__ = ["StallCount", "StallParams", "count_stalled", "valid_cache"]
