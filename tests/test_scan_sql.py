@@ -92,3 +92,24 @@ def test_stalled_with_a_limit_shows_the_worst_first_with_their_plays(app: Unstuc
     assert report.stalled == len(expected) > 7
     assert [d.id for d, _ in report.shown] == [v.id for v in expected[:7]]
     assert all(g.stalled and g.plays for _, g in report.shown)
+
+
+def test_the_norms_are_kept_with_the_closed_history_and_follow_it(app: Unstuck) -> None:
+    from unstuck.diagnosis.norms import learn_norms
+    from unstuck.domain import Status
+
+    first = app.diagnosis_context().norms
+    assert first == learn_norms(app.config, app.history())
+    with app.store.read() as tx:
+        kept = tx.derived("won_stages")
+        version = tx.closed_version()
+    assert kept is not None and kept[0] == version
+    assert app.diagnosis_context().norms == first  # from the kept figure this time
+    # Close open deals as won: the history's version moves and the norms are relearned.
+    with app.store.read() as tx:
+        open_ids = [r.id for r in tx.deal_rows(status=Status.OPEN)][:30]
+    for deal_id in open_ids:
+        app.close_deal(deal_id, Status.WON, NOW)
+    relearned = app.diagnosis_context().norms
+    assert relearned == learn_norms(app.config, app.history())
+    assert relearned.won_counts != first.won_counts

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from unstuck import scan
 from unstuck.config import Config, default_db_path
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, build_context, diagnose
+from unstuck.diagnosis.norms import norms_from, won_stages
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.errors import InputError
@@ -23,6 +24,7 @@ from unstuck.store.write import ImportResult
 
 # Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
 SCAN_BATCH = 2000
+WON_STAGES = "won_stages"  # the kept figure behind the stage norms (store.derived)
 # The histories a review reads for every open deal (the detailed ones are read whole).
 REVIEW_PARTS = frozenset({"answers", "stage_changes", "close_date_changes"})
 # Deals written per batch by a streamed import.
@@ -185,7 +187,21 @@ class Unstuck:
 
     def diagnosis_context(self) -> DiagnosisContext:
         """Norms learned from the closed deals, the framework and the playbook."""
-        return build_context(self.config, self.history())
+        return build_context(self.config, (), norms=norms_from(self.config, self.won_stages()))
+
+    def won_stages(self) -> dict[str, tuple[float, int]]:
+        """The won deals' median days per stage (``norms.won_stages``), kept in the
+        database with the closed history's version: reading every closed deal's stage
+        history is the slowest part of starting a command on a large pipeline."""
+        with self.store.read() as tx:
+            version = tx.closed_version()
+            kept = tx.derived(WON_STAGES)
+        if kept is not None and kept[0] == version:
+            return {stage: (float(days), int(n)) for stage, (days, n) in kept[1].items()}
+        found = won_stages(self.history())
+        with self.store.write() as tx:
+            tx.set_derived(WON_STAGES, version, found)
+        return found
 
     def diagnose(
         self, deal_id: str, now: datetime, context: DiagnosisContext | None = None

@@ -41,9 +41,14 @@ class DiagnosisContext:
 
 
 def build_context(
-    config: Config, history: Iterable[Deal], detector: NotesDetector | None = None
+    config: Config,
+    history: Iterable[Deal],
+    detector: NotesDetector | None = None,
+    *,
+    norms: StageNorms | None = None,
 ) -> DiagnosisContext:
-    """Norms from the won deals in ``history``, the framework and the playbook.
+    """Norms from the won deals in ``history`` (or the ``norms`` given), the framework
+    and the playbook.
 
     ``detector`` defaults to the built-in notes detector. Raises a
     :class:`~unstuck.diagnosis.errors.ContentError` (a usage error) for a user playbook
@@ -57,7 +62,7 @@ def build_context(
     )
     playbook = load_playbook(Path(playbook_dir).expanduser() if playbook_dir else None)
     context = DiagnosisContext(
-        norms=learn_norms(config, history),
+        norms=norms if norms is not None else learn_norms(config, history),
         framework=framework,
         playbook=playbook,
         stage_order=tuple(config.list_("pipeline.stages")),

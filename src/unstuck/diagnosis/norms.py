@@ -73,26 +73,46 @@ def stage_durations(deal: Deal) -> dict[str, float]:
     return spent
 
 
-def learn_norms(config: Config, history: Iterable[Deal]) -> StageNorms:
+def won_stages(history: Iterable[Deal]) -> dict[str, tuple[float, int]]:
+    """Per stage: the median days the won deals in ``history`` spent in it, and how many
+    won deals that median is over. All that norms need from the history, small enough to
+    keep between runs (``Unstuck.diagnosis_context`` caches it in the database)."""
     samples: dict[str, list[float]] = {}
     for deal in history:
         if deal.status is not Status.WON:
             continue
         for stage, days in stage_durations(deal).items():
             samples.setdefault(stage, []).append(days)
+    return {stage: (float(median(days)), len(days)) for stage, days in samples.items()}
+
+
+def norms_from(config: Config, won: Mapping[str, tuple[float, int]]) -> StageNorms:
+    """Norms from per-stage medians of won deals, with the configured defaults standing
+    in for stages with fewer than ``thresholds.min_won_for_norms`` won deals."""
     minimum = max(config.int_("thresholds.min_won_for_norms"), 1)
     defaults = config.map_("thresholds.stage_days")
     norms: dict[str, StageNorm] = {
         stage: StageNorm(stage, days) for stage, days in defaults.items()
     }
-    for stage, days_list in samples.items():
-        if len(days_list) >= minimum:
-            norms[stage] = StageNorm(stage, float(median(days_list)), len(days_list))
+    for stage, (days, count) in won.items():
+        if count >= minimum:
+            norms[stage] = StageNorm(stage, days, count)
     return StageNorms(
         norms=norms,
         default_days=config.float_("thresholds.stage_days_default"),
-        won_counts={stage: len(days_list) for stage, days_list in samples.items()},
+        won_counts={stage: count for stage, (_, count) in won.items()},
     )
 
 
-__all__ = ["StageNorm", "StageNorms", "learn_norms", "stage_durations"]
+def learn_norms(config: Config, history: Iterable[Deal]) -> StageNorms:
+    return norms_from(config, won_stages(history))
+
+
+__all__ = [
+    "StageNorm",
+    "StageNorms",
+    "learn_norms",
+    "norms_from",
+    "stage_durations",
+    "won_stages",
+]

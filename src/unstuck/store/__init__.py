@@ -37,7 +37,7 @@ from unstuck.domain import (
     summarize,
 )
 from unstuck.store import engine as _engine
-from unstuck.store import events, rows, stall, summaries, write
+from unstuck.store import events, rows, stall, summaries, users, write
 from unstuck.store import schema as t
 from unstuck.store.write import ImportResult
 
@@ -306,6 +306,34 @@ class Transaction:
         """The stall scan in SQL over the open deals whose cache is valid at ``now``."""
         filters = self._filters(Status.OPEN, owner, None)
         return stall.count_stalled(self.conn, params, now, filters, limit)
+
+    def closed_version(self) -> str:
+        """Changes whenever the closed history changes: a deal closes, reopens, or a closed
+        deal is written (every write stamps ``updated_at``). Read from an index."""
+        count, latest = users.closed_version(self.conn)
+        return f"{count}/{latest.isoformat() if latest is not None else '-'}"
+
+    def derived(self, name: str) -> tuple[str, Any] | None:
+        """A kept figure (``derived`` table) as (version of the data, value), if any."""
+        found = self.conn.execute(
+            select(t.derived.c.version, t.derived.c.value).where(t.derived.c.name == name)
+        ).first()
+        return None if found is None else (found[0], found[1])
+
+    def set_derived(self, name: str, version: str, value: Any) -> None:
+        """Keep a figure computed from the data at ``version``, replacing the old one."""
+        values = {"name": name, "version": version, "value": value}
+        replace = {"version": version, "value": value}
+        if self.conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
+            lite = sqlite.insert(t.derived).values(**values)
+            self.conn.execute(lite.on_conflict_do_update(index_elements=["name"], set_=replace))
+        else:
+            from sqlalchemy.dialects import postgresql
+
+            pg = postgresql.insert(t.derived).values(**values)
+            self.conn.execute(pg.on_conflict_do_update(index_elements=["name"], set_=replace))
 
     def owners(self) -> list[str]:
         query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()

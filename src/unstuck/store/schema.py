@@ -97,6 +97,18 @@ Index("ix_deals_status_silent", deals.c.status, deals.c.silent_since)
 Index("ix_deals_status_stage_entered", deals.c.status, deals.c.stage_entered_at)
 Index("ix_deals_owner_status", deals.c.owner, deals.c.status)
 Index("ix_deals_status_stage", deals.c.status, deals.c.stage)
+# The closed history's version (count and latest change) without reading its rows.
+Index("ix_deals_status_updated", deals.c.status, deals.c.updated_at)
+
+# Figures derived from the data and kept between runs, each with the version of the data
+# it was computed from: the won deals' stage medians behind the norms, for one.
+derived = Table(
+    "derived",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("version", String(200), nullable=False),
+    Column("value", JSON, nullable=False),
+)
 
 stakeholders = Table(
     "stakeholders",
