@@ -213,10 +213,10 @@ def run_backend(kind: str, open_deals: int, touches: float) -> list[Figure]:
         )
         figures.append(Figure("  of which process start-up (`--version`)", startup, "s"))
         figures += extra_figures(db)
-        if kind == "sqlite":
-            size = Path(db).stat().st_size / 2**20
-            figures.append(Figure("database size", size, "MiB"))
-            figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
+        size = database_size(db, kind) / 2**20
+        figures.append(Figure("database size", size, "MiB"))
+        figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
+        figures += reference_figures(db, deals, touch_count)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures.append(Figure("peak memory of the benchmark process", peak, "MiB"))
     return figures
@@ -229,6 +229,37 @@ def extra_figures(db: str) -> list[Figure]:
 
     for name, seconds, target in review_bench.run(db, AS_OF):
         figures.append(Figure(name, seconds, "s", target))
+    return figures
+
+
+def database_size(db: str, kind: str) -> float:
+    """Bytes on disk: the SQLite file, or every relation in the benchmark's schema."""
+    if kind == "sqlite":
+        return float(Path(db).stat().st_size)
+    store = Store.open(db)
+    try:
+        with store.read() as tx:
+            found = tx.conn.exec_driver_sql(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            ).scalar_one()
+        return float(found)
+    finally:
+        store.close()
+
+
+def reference_figures(db: str, deals: int, touches: int) -> list[Figure]:
+    """The raw-history group-by our summaries avoid, here and in DuckDB (bench/reference.py)."""
+    from bench import reference
+
+    seconds, _ = reference.database_group_by(db)
+    figures = [Figure("reference: group all touches by deal, this database", seconds, "s")]
+    duck = reference.duckdb_group_by(touches, deals)
+    if duck is None:
+        figures.append(Figure("reference: DuckDB group-by (not installed: skipped)", 0, ""))
+    else:
+        figures.append(Figure("reference: DuckDB group-by, same size, in memory", duck, "s"))
     return figures
 
 
