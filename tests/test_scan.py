@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import text
 from unstuck import scan as scan_module
 from unstuck.config import default_config
 from unstuck.diagnosis import diagnose
-from unstuck.domain import Channel, Direction, Status, Touch
+from unstuck.domain import Channel, Direction, Pipeline, Status, Touch
 from unstuck.sample import generate_pipeline
 from unstuck.service import Unstuck
 from unstuck.store import Store
@@ -116,5 +117,49 @@ def test_an_import_fills_the_cache_so_the_first_scan_reads_summaries_only(db_url
         later = NOW + timedelta(minutes=5)
         assert all(not scan_module.needs_diagnosis(row, key, later) for row in rows)
         assert scan_verdicts(service, later) == full_verdicts(service, later)
+    finally:
+        service.store.close()
+
+
+def test_walking_the_clock_forward_the_cache_always_agrees_with_the_full_diagnosis(
+    app: Unstuck,
+) -> None:
+    # Caches are kept until the first event that counts leaves a window; every few days
+    # over half a year, the scan (carrying its cache forward) equals a full diagnosis.
+    kept = 0
+    for step in range(0, 200, 7):
+        moment = NOW + timedelta(days=step, hours=step % 24)
+        with app.store.read() as tx:
+            before = {row.id: row.static_at for row in tx.scan_rows()}
+        assert scan_verdicts(app, moment) == full_verdicts(app, moment), moment
+        with app.store.read() as tx:
+            kept += sum(1 for row in tx.scan_rows() if row.static_at == before[row.id])
+    assert kept > 0  # the walk did use caches made at earlier moments
+
+
+def test_a_note_leaving_its_window_ends_the_cache(db_url: str) -> None:
+    # The only thing that changes late in this deal's life is an old objection dropping
+    # out of the notes window: the cache must end with it, not last forever.
+    from tests.builders import globex
+
+    base = globex()
+    said = NOW - timedelta(days=20)
+    note = "Honestly there is a spending freeze until next year, so this has to wait."
+    person = base.stakeholders[0].id
+    deal = replace(
+        base,
+        created=NOW - timedelta(days=30),
+        touches=(Touch(said, Direction.INBOUND, Channel.EMAIL, (person,), None, note),),
+        answers=(),
+    )
+    service = Unstuck(default_config(), Store.open(db_url))
+    try:
+        service.import_pipeline(Pipeline((deal,)), NOW, dry_run=False)
+        window = service.config.float_("thresholds.notes_window_days")
+        for moment in (NOW, NOW + timedelta(days=70), said + timedelta(days=window + 5)):
+            assert scan_verdicts(service, moment) == full_verdicts(service, moment), moment
+        with service.store.read() as tx:
+            (row,) = tx.scan_rows()
+        assert row.static_at == said + timedelta(days=window + 5)  # recomputed at the end
     finally:
         service.store.close()
