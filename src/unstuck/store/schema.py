@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 metadata = MetaData()
@@ -99,6 +100,8 @@ Index("ix_deals_owner_status", deals.c.owner, deals.c.status)
 Index("ix_deals_status_stage", deals.c.status, deals.c.stage)
 # The closed history's version (count and latest change) without reading its rows.
 Index("ix_deals_status_updated", deals.c.status, deals.c.updated_at)
+# Owners are matched without regard to case (``--owner Ava@example.com``).
+Index("ix_deals_owner_lower_status", func.lower(deals.c.owner), deals.c.status)
 
 # Figures derived from the data and kept between runs, each with the version of the data
 # it was computed from: the won deals' stage medians behind the norms, for one.
