@@ -10,7 +10,7 @@ import pytest
 from unstuck.cli.review import load_review
 from unstuck.config import default_config
 from unstuck.diagnosis import build_context
-from unstuck.domain import Channel, Direction, Status, Touch
+from unstuck.domain import Channel, Deal, Direction, Status, Touch
 from unstuck.review import ReviewSettings, build_review, learn_win_rates
 from unstuck.sample import generate_pipeline
 from unstuck.service import Unstuck
@@ -67,3 +67,26 @@ def test_the_scan_review_follows_a_new_reply_and_a_replay(app: Unstuck) -> None:
     assert load_review(app, NOW).to_dict() == full_review(app, NOW)
     earlier = NOW - timedelta(days=20)
     assert load_review(app, earlier).to_dict() == full_review(app, earlier)
+
+
+def test_kept_figures_spare_the_closed_history_and_follow_its_changes(
+    app: Unstuck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_review(app, NOW)  # learns the closed figures and the norms, and keeps them
+    read: list[bool] = []
+    real_history = Unstuck.history
+
+    def counted(self: Unstuck, full: bool = False) -> list[Deal]:
+        read.append(full)
+        return real_history(self, full)
+
+    monkeypatch.setattr(Unstuck, "history", counted)
+    later = NOW + timedelta(days=2)
+    assert load_review(app, later).to_dict() == full_review(app, later)
+    assert read == []  # nothing read the closed deals again
+    with app.store.read() as tx:
+        some = [r.id for r in tx.deal_rows(status=Status.OPEN)][:5]
+    for deal_id in some:  # closing deals moves the closed history's version
+        app.close_deal(deal_id, Status.WON, NOW + timedelta(days=1))
+    assert load_review(app, later).to_dict() == full_review(app, later)
+    assert read  # the figures were learned again

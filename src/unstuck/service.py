@@ -18,6 +18,7 @@ from unstuck.diagnosis.norms import norms_from, won_stages
 from unstuck.document import to_document
 from unstuck.domain import Deal, Pipeline, Status
 from unstuck.errors import InputError
+from unstuck.review.closed import ClosedFigures
 from unstuck.review.state import ScanState
 from unstuck.store import ScanRow, Store, Transaction
 from unstuck.store.write import ImportResult
@@ -25,6 +26,7 @@ from unstuck.store.write import ImportResult
 # Deals diagnosed per round trip when the scan cache is refreshed: bounds memory.
 SCAN_BATCH = 2000
 WON_STAGES = "won_stages"  # the kept figure behind the stage norms (store.derived)
+CLOSED_FIGURES = "closed_figures"  # the review's win rates and time to close, kept likewise
 # The histories a review reads for every open deal (the detailed ones are read whole).
 REVIEW_PARTS = frozenset({"answers", "stage_changes", "close_date_changes"})
 # Deals written per batch by a streamed import.
@@ -188,6 +190,25 @@ class Unstuck:
     def diagnosis_context(self) -> DiagnosisContext:
         """Norms learned from the closed deals, the framework and the playbook."""
         return build_context(self.config, (), norms=norms_from(self.config, self.won_stages()))
+
+    def closed_figures(self, now: datetime) -> ClosedFigures:
+        """What the review learns from the closed deals as of ``now`` (win rates and time
+        to close), kept in the database like ``won_stages``: learned from every closed
+        deal, they hold for any ``now`` after the latest close; a replay before it learns
+        them from the history again."""
+        order = self.stage_order()
+        with self.store.read() as tx:
+            version = tx.closed_version()
+            kept = tx.derived(CLOSED_FIGURES)
+        if kept is not None and kept[0] == version:
+            figures = ClosedFigures.from_dict(kept[1])
+            if figures.stage_order == tuple(order) and figures.holds_at(now):
+                return figures
+        history = self.history()
+        everything = ClosedFigures.learn(history, order)
+        with self.store.write() as tx:
+            tx.set_derived(CLOSED_FIGURES, version, everything.to_dict())
+        return everything if everything.holds_at(now) else ClosedFigures.learn(history, order, now)
 
     def won_stages(self) -> dict[str, tuple[float, int]]:
         """The won deals' median days per stage (``norms.won_stages``), kept in the

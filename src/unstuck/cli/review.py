@@ -25,7 +25,6 @@ from unstuck.cli.common import (
     print_json,
     user_errors,
 )
-from unstuck.diagnosis import build_context
 from unstuck.domain import Deal, Decision, DecisionKind, Status
 from unstuck.errors import ConfigError, ConflictError, UsageError
 from unstuck.review import (
@@ -36,9 +35,9 @@ from unstuck.review import (
     Review,
     ReviewSettings,
     build_review,
-    learn_win_rates,
     render_html,
     week_start,
+    win_rates,
 )
 from unstuck.review.records import RESULT_WORDS
 from unstuck.review.terminal import review_page
@@ -74,10 +73,15 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
     settings = ReviewSettings.from_config(cfg)
     this_week = week_start(now)
     with app_.store.read() as tx:
-        history = reviews.closed_history(tx)
         current = reviews.picks(tx, this_week, owner)
         previous = reviews.picks(tx, this_week - timedelta(days=7), owner)
-    context = build_context(cfg, [d for d in history if d.status is not Status.NURTURE])
+    # From the closed deals: figures kept in the database (read again only when the closed
+    # history changes), and the deals closed this week or picked last week.
+    closed = app_.closed_figures(now)
+    context = app_.diagnosis_context()
+    since = now - timedelta(days=settings.change_days)
+    with app_.store.read() as tx:
+        history = reviews.closed_recently(tx, since, now, [p.deal for p in previous])
 
     def load_full(ids: Sequence[str]) -> list[Deal]:
         with app_.store.read() as tx:
@@ -95,10 +99,8 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
     else:
         # The stall scan's view of every open deal; only deals shown in detail are read whole.
         states, deals = app_.review_states(now, owner, context, settings.change_days)
-        chances = learn_win_rates(
-            history,
-            app_.stage_order(),
-            now,
+        chances = win_rates(
+            closed,
             prior_rate=rate,
             prior_weight=max(cfg.float_("review.prior_weight"), 0.01),
             min_closed=max(cfg.int_("review.min_closed_per_stage"), 1),
@@ -119,6 +121,7 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
         chance_description=chances.to_dict(),  # type: ignore[attr-defined]
         states=states,
         load_full=loader,
+        closed=closed,
     )
 
 

@@ -13,7 +13,9 @@ from unstuck.review.chance import (
     ChanceModel,
     StageWinRates,
     learn_win_rates,
+    win_rates,
 )
+from unstuck.review.closed import ClosedFigures
 from unstuck.review.html import render_html
 from unstuck.review.model import (
     Change,
@@ -38,6 +40,7 @@ __all__ = [
     "Chance",
     "ChanceModel",
     "Change",
+    "ClosedFigures",
     "Economics",
     "Focus",
     "FocusItem",
@@ -60,4 +63,5 @@ __all__ = [
     "owner_key",
     "render_html",
     "week_start",
+    "win_rates",
 ]

@@ -15,9 +15,10 @@ from unstuck.diagnosis import DiagnosisContext, diagnose
 from unstuck.diagnosis.plays import should_let_go
 from unstuck.domain import Deal
 from unstuck.review.chance import Chance, ChanceModel
+from unstuck.review.closed import ClosedFigures
 from unstuck.review.focus import assess_all, focus_item, rank_candidates, score_deal
 from unstuck.review.glance import band_of, build_glance, closed_changes, open_changes
-from unstuck.review.letgo import build_let_go, economics, time_to_close
+from unstuck.review.letgo import build_let_go, economics, to_close_from
 from unstuck.review.model import (
     Economics,
     Focus,
@@ -218,6 +219,7 @@ def build_review(
     chance_description: dict[str, object] | None = None,
     states: Mapping[str, ScanState] | None = None,
     load_full: Callable[[Sequence[str]], Sequence[Deal]] | None = None,
+    closed: ClosedFigures | None = None,
 ) -> Review:
     """The weekly review of the open ``deals`` as of ``now`` (naive UTC).
 
@@ -229,12 +231,18 @@ def build_review(
     open ``deals`` may come without their touches, except their replies when one came in
     the last week: only the deals shown in detail are read whole and diagnosed in full.
     The review is the same either way.
+
+    ``closed`` are the figures learned from every closed deal (``Unstuck.closed_figures``,
+    kept in the database); with them ``history`` need only hold the deals closed in the
+    last week and last week's picks. Without them they are learned from ``history``.
     """
     settings = settings or ReviewSettings()
     open_deals = [d for d in deals if d.is_open]
     order = list(context.stage_order)
     stages = order + sorted({d.stage for d in open_deals} - set(order))
-    to_close = time_to_close(history, stages, order, context.norms, now, settings.min_won_for_norms)
+    if closed is None:
+        closed = ClosedFigures.learn(history, order, now)
+    to_close = to_close_from(closed, stages, order, context.norms, settings.min_won_for_norms)
     assessed = assess(open_deals, now, context, chance_model, settings, to_close, states)
     if states is not None and load_full is not None:
         ranking = _ranking(assessed)

@@ -33,7 +33,8 @@ from functools import cached_property
 from statistics import NormalDist
 from typing import Any, Protocol, runtime_checkable
 
-from unstuck.domain import Deal, Status
+from unstuck.domain import Deal
+from unstuck.review.closed import ClosedFigures, reached_stages
 
 NO_HISTORY = "no closed history: using the prior"
 
@@ -148,14 +149,6 @@ class StageWinRates:
         }
 
 
-def reached_stages(deal: Deal, stage_order: Sequence[str]) -> set[str]:
-    """Stages the deal got to: those in its history, and every configured stage before the
-    furthest one (a skipped stage was passed all the same)."""
-    seen = {change.stage for change in deal.stage_history} | {deal.stage}
-    furthest = max((stage_order.index(s) for s in seen if s in stage_order), default=-1)
-    return seen | set(stage_order[: furthest + 1])
-
-
 def learn_win_rates(
     history: Iterable[Deal],
     stage_order: Sequence[str],
@@ -167,24 +160,25 @@ def learn_win_rates(
 ) -> StageWinRates:
     """Win rates from won and lost deals closed by ``now`` (parked deals may come back,
     so they count neither way)."""
-    won = closed = 0
-    per_stage: dict[str, list[int]] = {}
-    for deal in history:
-        if deal.status not in (Status.WON, Status.LOST):
-            continue
-        if deal.closed_at is not None and deal.closed_at > now:
-            continue
-        is_won = deal.status is Status.WON
-        closed += 1
-        won += is_won
-        for stage in reached_stages(deal, stage_order):
-            counts = per_stage.setdefault(stage, [0, 0])
-            counts[0] += is_won
-            counts[1] += 1
+    figures = ClosedFigures.learn(history, stage_order, now)
+    return win_rates(
+        figures, prior_rate=prior_rate, prior_weight=prior_weight, min_closed=min_closed
+    )
+
+
+def win_rates(
+    figures: ClosedFigures,
+    *,
+    prior_rate: float = 0.25,
+    prior_weight: float = 4.0,
+    min_closed: int = 5,
+) -> StageWinRates:
+    """The stage win rates of ``figures`` (learned, or kept in the database)."""
+    won, closed = figures.won, figures.closed
     a, b = prior_rate * prior_weight, (1 - prior_rate) * prior_weight
     overall = Rate(won, closed, won + a, closed - won + b)
     stages = {}
-    for stage, (stage_won, stage_closed) in per_stage.items():
+    for stage, (stage_won, stage_closed) in figures.reached.items():
         if stage_closed >= min_closed:
             # The stage's own outcomes, shrunk towards the overall rate.
             alpha = stage_won + prior_weight * overall.mean
@@ -261,4 +255,5 @@ __all__ = [
     "beta_ppf",
     "learn_win_rates",
     "reached_stages",
+    "win_rates",
 ]

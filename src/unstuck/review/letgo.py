@@ -24,11 +24,10 @@ from datetime import datetime
 from statistics import median
 
 from unstuck.diagnosis import StageNorms
-from unstuck.domain import Deal, Status
+from unstuck.domain import Deal
+from unstuck.review.closed import ClosedFigures
 from unstuck.review.model import Economics, LetGo, LetGoCase
 from unstuck.review.state import Assessment
-
-_DAY = 86400.0
 
 
 def time_to_close(
@@ -40,21 +39,25 @@ def time_to_close(
     min_won: int,
 ) -> dict[str, tuple[float, str]]:
     """Per stage: (days won deals took from entering it to closing, where that comes from)."""
-    samples: dict[str, list[float]] = {}
-    for deal in history:
-        if deal.status is not Status.WON or deal.closed_at is None or deal.closed_at > now:
-            continue
-        entered: dict[str, datetime] = {}
-        for change in sorted(deal.stage_history, key=lambda c: c.at):
-            entered.setdefault(change.stage, change.at)
-        for stage, at in entered.items():
-            days = max((deal.closed_at - at).total_seconds() / _DAY, 0.0)
-            samples.setdefault(stage, []).append(days)
+    figures = ClosedFigures.learn(history, stage_order, now)
+    return to_close_from(figures, stages, stage_order, norms, min_won)
+
+
+def to_close_from(
+    figures: ClosedFigures,
+    stages: Sequence[str],
+    stage_order: Sequence[str],
+    norms: StageNorms,
+    min_won: int,
+) -> dict[str, tuple[float, str]]:
+    """``time_to_close`` from learned (or kept) figures: the median over the won deals
+    when at least ``min_won`` passed through the stage, else the sum of the stage norms
+    from there on."""
     result: dict[str, tuple[float, str]] = {}
     for stage in stages:
-        found = samples.get(stage, [])
-        if len(found) >= min_won:
-            result[stage] = (float(median(found)), f"median of {len(found)} won deals")
+        days, count = figures.to_close.get(stage, (0.0, 0))
+        if count and count >= min_won:
+            result[stage] = (days, f"median of {count} won deals")
         else:
             rest = stage_order[stage_order.index(stage) :] if stage in stage_order else [stage]
             result[stage] = (sum(norms.days(s) for s in rest), "sum of stage norms")
@@ -126,4 +129,4 @@ def build_let_go(
     return LetGo(tuple(cases), typical, ratio, to_close)
 
 
-__all__ = ["build_let_go", "economics", "time_to_close"]
+__all__ = ["build_let_go", "economics", "time_to_close", "to_close_from"]

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
 from unstuck.domain import Deal, Status
 from unstuck.errors import NotFound
 from unstuck.review.records import FocusPick, FocusResult, PickedBy, owner_key
 from unstuck.store import Transaction
 from unstuck.store import schema as t
+from unstuck.store.rows import load_deals
 from unstuck.store.schema_review import focus_picks as fp
 from unstuck.store.write import deal_pk
 
@@ -142,8 +143,25 @@ def closed_history(tx: Transaction) -> list[Deal]:
     return tx.deals(status=CLOSED, parts=frozenset({"stage_changes"}))
 
 
+def closed_recently(
+    tx: Transaction, since: datetime, until: datetime, also: Sequence[str] = ()
+) -> list[Deal]:
+    """The deals closed (won, lost or parked) in ``(since, until]``, read through the
+    ``closed_at`` index like ``closed_history`` reads every closed deal, plus the deals
+    named in ``also`` (last week's picks, whatever became of them)."""
+    d = t.deals
+    recent = and_(
+        d.c.closed_at > since,
+        d.c.closed_at <= until,
+        d.c.status.in_([s.value for s in CLOSED]),
+    )
+    wanted = or_(recent, d.c.id.in_(list(also))) if also else recent
+    return load_deals(tx.conn, select(d.c.pk).where(wanted), frozenset({"stage_changes"}))
+
+
 __all__ = [
     "closed_history",
+    "closed_recently",
     "pick_history",
     "picks",
     "record_outcome",

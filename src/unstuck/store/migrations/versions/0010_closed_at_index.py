@@ -1,0 +1,22 @@
+"""closed_at index: the deals closed in a week, without reading every closed deal
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_deals_closed_at", "deals", ["closed_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_deals_closed_at", table_name="deals")
