@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from unstuck.domain import Deal, Status
-from unstuck.review.chance import Chance, ChanceModel, StageWinRates, learn_win_rates
+from unstuck.review.chance import Chance, ChanceModel, StageWinRates, win_rates
 from unstuck.service import Unstuck
 from unstuck.store import models as stored
 from unstuck.store.models import ModelRecord
@@ -87,10 +87,8 @@ def snapshot_rules(app: Unstuck) -> Any:
 def fallback(app: Unstuck, reason: str, now: datetime | None = None) -> Fallback:
     """Stage win rates from the closed deals, with the review's prior settings."""
     cfg = app.config
-    rates = learn_win_rates(
-        app.history(),
-        app.stage_order(),
-        now or datetime.max,
+    rates = win_rates(
+        app.closed_figures(now or datetime.max),
         prior_rate=min(max(cfg.float_("review.prior_win_rate"), 0.01), 0.99),
         prior_weight=max(cfg.float_("review.prior_weight"), 0.01),
         min_closed=max(cfg.int_("review.min_closed_per_stage"), 1),
