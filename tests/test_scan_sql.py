@@ -103,7 +103,7 @@ def test_the_norms_are_kept_with_the_closed_history_and_follow_it(app: Unstuck) 
     with app.store.read() as tx:
         kept = tx.derived("won_stages")
         version = tx.closed_version()
-    assert kept is not None and kept[0] == version
+    assert kept is not None and kept[0].startswith(version)
     assert app.diagnosis_context().norms == first  # from the kept figure this time
     # Close open deals as won: the history's version moves and the norms are relearned.
     with app.store.read() as tx:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from unstuck import scan
@@ -193,36 +194,36 @@ class Unstuck:
 
     def closed_figures(self, now: datetime) -> ClosedFigures:
         """What the review learns from the closed deals as of ``now`` (win rates and time
-        to close), kept in the database like ``won_stages``: learned from every closed
-        deal, they hold for any ``now`` after the latest close; a replay before it learns
-        them from the history again."""
+        to close). Kept as learned from every closed deal, they hold for any ``now`` after
+        the latest close; a replay before it learns them from the history again."""
         order = self.stage_order()
-        with self.store.read() as tx:
-            version = tx.closed_version()
-            kept = tx.derived(CLOSED_FIGURES)
-        if kept is not None and kept[0] == version:
-            figures = ClosedFigures.from_dict(kept[1])
-            if figures.stage_order == tuple(order) and figures.holds_at(now):
-                return figures
-        history = self.history()
-        everything = ClosedFigures.learn(history, order)
-        with self.store.write() as tx:
-            tx.set_derived(CLOSED_FIGURES, version, everything.to_dict())
-        return everything if everything.holds_at(now) else ClosedFigures.learn(history, order, now)
+        data = self._kept(
+            CLOSED_FIGURES,
+            lambda history: ClosedFigures.learn(history, order).to_dict(),
+            also="|".join(order),
+        )
+        figures = ClosedFigures.from_dict(data)
+        return figures if figures.holds_at(now) else ClosedFigures.learn(self.history(), order, now)
 
     def won_stages(self) -> dict[str, tuple[float, int]]:
-        """The won deals' median days per stage (``norms.won_stages``), kept in the
-        database with the closed history's version: reading every closed deal's stage
-        history is the slowest part of starting a command on a large pipeline."""
+        """The won deals' median days per stage (``norms.won_stages``), kept."""
+        data = self._kept(WON_STAGES, won_stages)
+        return {stage: (float(days), int(n)) for stage, (days, n) in data.items()}
+
+    def _kept(self, name: str, learn: Callable[[list[Deal]], Any], also: str = "") -> Any:
+        """A figure learned from the closed deals, kept in the database (``derived``) with
+        the closed history's version (and ``also``, what else it was learned under), and
+        learned again only when that changes: reading every closed deal's history is the
+        slowest part of a command on a large pipeline. The value must survive JSON."""
         with self.store.read() as tx:
-            version = tx.closed_version()
-            kept = tx.derived(WON_STAGES)
+            version = f"{tx.closed_version()}|{also}"
+            kept = tx.derived(name)
         if kept is not None and kept[0] == version:
-            return {stage: (float(days), int(n)) for stage, (days, n) in kept[1].items()}
-        found = won_stages(self.history())
+            return kept[1]
+        value = learn(self.history())
         with self.store.write() as tx:
-            tx.set_derived(WON_STAGES, version, found)
-        return found
+            tx.set_derived(name, version, value)
+        return value
 
     def diagnose(
         self, deal_id: str, now: datetime, context: DiagnosisContext | None = None
