@@ -43,7 +43,7 @@ PUBLIC = {
         "ConfigError", "ConflictError", "DatabaseUnreachable", "InputError", "NotFound",
         "SchemaTooNew", "SchemaTooOld", "StoreError", "UnstuckError", "UsageError",
     ],
-    "unstuck.store": ["DealRow", "ImportResult", "ScanRow", "Store", "Transaction"],
+    "unstuck.store": ["DealRow", "ImportResult", "ScanCache", "ScanRow", "Store", "Transaction"],
     "unstuck.diagnosis": [
         "ContentError", "Diagnosis", "DiagnosisContext", "Finding", "FrameworkError", "Play",
         "PlaybookError", "QualificationFramework", "Question", "Signals", "StageNorm",
