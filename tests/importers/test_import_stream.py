@@ -68,7 +68,15 @@ def _state(app: Unstuck) -> tuple[list[Any], dict[str, Any]]:
         deals = tx.deals()
         heads = tx.all_summaries()
     for head in heads.values():  # the stall-scan cache is filled by one path only
-        for column in ("static_severities", "static_key", "static_at", "static_until"):
+        for column in (
+            "static_severities",
+            "static_key",
+            "static_at",
+            "static_until",
+            "static_max",
+            "static_prod",
+            "why_since",
+        ):
             head.pop(column)
     return deals, heads
 
