@@ -113,3 +113,20 @@ def test_the_norms_are_kept_with_the_closed_history_and_follow_it(app: Unstuck) 
     relearned = app.diagnosis_context().norms
     assert relearned == learn_norms(app.config, app.history())
     assert relearned.won_counts != first.won_counts
+
+
+def test_a_large_pipeline_is_judged_in_key_ranges_side_by_side_with_the_same_answer(
+    app: Unstuck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unstuck.store as store_module
+
+    context = app.diagnosis_context()
+    params = scan.sql_params(context, scan.context_key(context))
+    app._worst(NOW, None, context, 10)  # fill the caches first
+    with app.store.read() as tx:
+        whole = tx.count_stalled(params, NOW, None, 40)
+    monkeypatch.setattr(store_module, "STALL_SPLIT_ABOVE", 0)
+    monkeypatch.setattr(store_module.os, "cpu_count", lambda: 3)
+    split = app.store.count_stalled(params, NOW, None, 40)
+    assert (split.judged, split.stalled) == (whole.judged, whole.stalled) and whole.stalled > 0
+    assert [w[0] for w in split.worst] == [w[0] for w in whole.worst]

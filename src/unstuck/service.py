@@ -271,8 +271,7 @@ class Unstuck:
         uncached = [
             found for _, found, cached in self._refresh(stale, now, context, key) if not cached
         ]
-        with self.store.read() as tx:
-            counted = tx.count_stalled(scan.sql_params(context, key), now, owner, limit)
+        counted = self.store.count_stalled(scan.sql_params(context, key), now, owner, limit)
         worst = [scan.Verdict(i, value, True, severity) for i, value, severity in counted.worst]
         stuck = scan.worst_first(worst + uncached)[:limit]
         count = counted.stalled + sum(v.stalled for v in uncached)

@@ -9,7 +9,9 @@ with store.read() as tx:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -86,6 +88,12 @@ class ScanRow:
     static_at: datetime | None
     static_until: datetime | None
     last_reply_at: datetime | None = None
+
+
+# The stall query over more deal keys than this is split across the cores (at most
+# STALL_PARTS ranges): on fewer, starting the threads costs more than it saves.
+STALL_SPLIT_ABOVE = 50_000
+STALL_PARTS = 4
 
 
 class ScanCache(NamedTuple):
@@ -301,11 +309,24 @@ class Transaction:
         )
 
     def count_stalled(
-        self, params: stall.StallParams, now: datetime, owner: str | None, limit: int
+        self,
+        params: stall.StallParams,
+        now: datetime,
+        owner: str | None,
+        limit: int,
+        keys: tuple[int, int] | None = None,
     ) -> stall.StallCount:
-        """The stall scan in SQL over the open deals whose cache is valid at ``now``."""
+        """The stall scan in SQL over the open deals whose cache is valid at ``now``
+        (those with a key in ``keys``, both ends included, when given)."""
         filters = self._filters(Status.OPEN, owner, None)
+        if keys is not None:
+            filters.append(t.deals.c.pk.between(*keys))
         return stall.count_stalled(self.conn, params, now, filters, limit)
+
+    def key_range(self) -> tuple[int, int] | None:
+        """The smallest and largest deal key, or None without deals."""
+        low, high = self.conn.execute(select(func.min(t.deals.c.pk), func.max(t.deals.c.pk))).one()
+        return None if low is None else (int(low), int(high))
 
     def closed_version(self) -> str:
         """Changes whenever the closed history changes: a deal closes, reopens, or a closed
@@ -494,6 +515,29 @@ class Store:
 
     def upgrade(self) -> tuple[str | None, str]:
         return _engine.upgrade(self.engine)
+
+    def count_stalled(
+        self, params: stall.StallParams, now: datetime, owner: str | None, limit: int
+    ) -> stall.StallCount:
+        """``Transaction.count_stalled`` over every open deal; on a large pipeline split
+        into key ranges judged side by side on their own connections (the database does
+        the work, and both SQLite and psycopg let other threads run meanwhile)."""
+        with self.read() as tx:
+            keys = tx.key_range()
+        parts = min(os.cpu_count() or 1, STALL_PARTS)
+        if keys is None or parts < 2 or keys[1] - keys[0] < STALL_SPLIT_ABOVE:
+            with self.read() as tx:
+                return tx.count_stalled(params, now, owner, limit)
+        low, high = keys
+        step = (high - low) // parts + 1
+        ranges = [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
+
+        def judge(keys: tuple[int, int]) -> stall.StallCount:
+            with self.read() as tx:
+                return tx.count_stalled(params, now, owner, limit, keys)
+
+        with ThreadPoolExecutor(len(ranges)) as pool:
+            return stall.merge(list(pool.map(judge, ranges)), limit)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:

@@ -19,7 +19,7 @@ side; a test checks the query against the Python scan deal by deal on both datab
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -195,6 +195,16 @@ def valid_cache(key: str, now: datetime) -> Any:
     )
 
 
+def merge(parts: Sequence[StallCount], limit: int) -> StallCount:
+    """One answer from the answers over disjoint sets of deals."""
+    worst = sorted(
+        (row for part in parts for row in part.worst), key=lambda r: (-r[2], -(r[1] or 0.0), r[0])
+    )
+    return StallCount(
+        sum(part.judged for part in parts), sum(part.stalled for part in parts), worst[:limit]
+    )
+
+
 def count_stalled(
     conn: Connection, p: StallParams, now: datetime, filters: list[Any], limit: int
 ) -> StallCount:
@@ -235,4 +245,4 @@ def count_stalled(
     return StallCount(int(rows[0][4]), int(rows[0][5]), worst[:limit])
 
 
-__all__ = ["StallCount", "StallParams", "count_stalled", "valid_cache"]
+__all__ = ["StallCount", "StallParams", "count_stalled", "merge", "valid_cache"]
