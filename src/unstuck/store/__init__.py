@@ -427,7 +427,7 @@ class Transaction:
             )
         )
         if self.conn.execute(exists).first() is None:
-            write.insert_child(self.conn, deal_id, "touches", row)
+            write.insert_child(self.conn, deal_id, "touches", row, pk)
             if touch.inbound:
                 events.inbound_recorded(self.conn, pk, deal_id, touch.at)
 

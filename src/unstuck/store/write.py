@@ -149,9 +149,12 @@ def _replace(
         events.inbound_recorded(conn, pk, deal.id, max(replies))
 
 
-def insert_child(conn: Connection, deal_id: str, table_name: str, row: dict[str, Any]) -> int:
-    """Add one history row to a deal and refresh its summaries (the fast path for `log`)."""
-    pk = deal_pk(conn, deal_id)
+def insert_child(
+    conn: Connection, deal_id: str, table_name: str, row: dict[str, Any], pk: int | None = None
+) -> int:
+    """Add one history row to a deal and refresh its summaries (the fast path for `log`);
+    ``pk``, the deal's key when the caller has it, saves looking it up again."""
+    pk = deal_pk(conn, deal_id) if pk is None else pk
     table = t.metadata.tables[table_name]
     conn.execute(insert(table).values(deal_pk=pk, **row))
     conn.execute(update(t.deals).where(t.deals.c.pk == pk).values(static_key=None))
