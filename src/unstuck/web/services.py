@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, diagnose
 from unstuck.document import deal_to_dict, to_document
@@ -38,6 +38,14 @@ from unstuck.web.views import (
     timeline,
     tone_of,
 )
+
+T = TypeVar("T")
+
+
+class _Cache(Protocol[T]):
+    def get(self, key: Hashable, /) -> T | None: ...
+    def put(self, key: Hashable, value: T, /) -> None: ...
+
 
 CSV_COLUMNS = (
     "id", "name", "account", "owner", "stage", "status", "value", "currency", "expected_close",
@@ -97,11 +105,31 @@ class WebService:
     def diagnoses(self, rows: list[PipelineRow], now: datetime) -> dict[str, Diagnosis]:
         context = self.context()
         generation = self._contexts.generation
-        found: dict[str, Diagnosis] = {}
+        return self._through(
+            rows,
+            lambda row: DiagnosisCache.key(row.id, row.version, now.date(), generation),
+            self._diagnoses,
+            lambda deals: [diagnose(deal, now, context, plays=False) for deal in deals],
+        )
+
+    def _through(
+        self,
+        rows: list[PipelineRow],
+        key_of: Callable[[PipelineRow], Hashable | None],
+        cache: _Cache[T],
+        compute: Callable[[list[Deal]], list[T]],
+        full: bool = True,
+    ) -> dict[str, T]:
+        """Each row's value from ``cache`` under ``key_of(row)`` (None: not wanted), the
+        misses read and computed 500 deals at a time (``full=False``: without people,
+        touches and answers) and cached."""
+        found: dict[str, T] = {}
         missing: dict[str, Hashable] = {}
         for row in rows:
-            key = DiagnosisCache.key(row.id, row.version, now.date(), generation)
-            hit = self._diagnoses.get(key)
+            key = key_of(row)
+            if key is None:
+                continue
+            hit = cache.get(key)
             if hit is None:
                 missing[row.id] = key
             else:
@@ -109,11 +137,10 @@ class WebService:
         ids = list(missing)
         for start in range(0, len(ids), 500):
             with self.store.read() as tx:
-                deals = tx.deals(ids=ids[start : start + 500])
-            for deal in deals:
-                diagnosis = diagnose(deal, now, context, plays=False)
-                self._diagnoses.put(missing[deal.id], diagnosis)
-                found[deal.id] = diagnosis
+                deals = tx.deals(ids=ids[start : start + 500], full=full)
+            for deal, value in zip(deals, compute(deals), strict=True):
+                cache.put(missing[deal.id], value)
+                found[deal.id] = value
         return found
 
     # -- chance of winning, cached ---------------------------------------------------------
@@ -134,26 +161,16 @@ class WebService:
         """Chances of the open deals among ``rows``, in one model call for the misses."""
         choice = self.model_choice()
         generation = self._chances.generation
-        found: dict[str, Chance] = {}
-        missing: dict[str, Hashable] = {}
-        for row in rows:
-            if row.status is not Status.OPEN:
-                continue
-            key = (row.id, row.version, now.date(), generation)
-            hit = self._chances.cards.get(key)
-            if hit is None:
-                missing[row.id] = key
-            else:
-                found[row.id] = hit
-        ids = list(missing)
-        for start in range(0, len(ids), 500):
-            with self.store.read() as tx:
-                # Stage rates need only the stage; the trained model reads the whole deal.
-                deals = tx.deals(ids=ids[start : start + 500], full=is_trained(choice))
-            for deal, chance in zip(deals, batch_chances(choice, deals, now), strict=True):
-                self._chances.cards.put(missing[deal.id], chance)
-                found[deal.id] = chance
-        return found
+        return self._through(
+            rows,
+            lambda row: (
+                (row.id, row.version, now.date(), generation) if row.status is Status.OPEN else None
+            ),
+            self._chances.cards,
+            lambda deals: batch_chances(choice, deals, now),
+            # Stage rates need only the stage; the trained model reads the whole deal.
+            full=is_trained(choice),
+        )
 
     def chance_view(self, deal: Deal, now: datetime) -> ChanceView | None:
         """The deal page's chance with its reasons; None for a closed deal."""
