@@ -2,8 +2,8 @@
 
 Trees get numbers as they are (missing stays NaN, LightGBM routes it) and categories as
 integer codes. The linear model gets imputed, clipped and scaled numbers (plus, for the scorer, a
-rank-based normal score of each), a missing flag
-where a column had gaps, and one-hot categories. Everything is learned from the training
+rank-based normal score of each and, on small tables, decile steps), a missing flag where
+a column had gaps, and one-hot categories. Everything is learned from the training
 rows only, so cross-validation never peeks at the rows it scores.
 """
 
@@ -25,6 +25,8 @@ CLIP_QUANTILES = (0.01, 0.99)
 
 # The rank feature reads a number through 51 training quantiles (every 2%).
 QUANTILE_POINTS = 51
+# Step features sit at the training deciles: every fifth of those quantiles.
+STEP_EVERY = 5
 
 
 def _normal_score(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
@@ -36,6 +38,13 @@ def _normal_score(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     high = 1.0 - np.interp(-values, -quantiles[::-1], grid, left=0.0, right=1.0)
     u = np.clip((low + high) / 2, 0.01, 0.99)
     return np.asarray(ndtri(u))
+
+
+def _step_thresholds(quantiles: np.ndarray, high: float) -> tuple[float, ...]:
+    """The distinct training deciles a value can be above: a decile tied with the next
+    (a column of mostly zeros) or at the clipped top would give a repeated or empty step."""
+    deciles = np.unique(quantiles[STEP_EVERY:-1:STEP_EVERY])
+    return tuple(float(q) for q in deciles if q < high)
 
 
 @dataclass
@@ -54,6 +63,9 @@ class _Numeric:
     scale: float
     flag_missing: bool
     quantiles: np.ndarray
+    # Thresholds of the 0/1 "above this decile" features; () for models saved before
+    # step features existed, which then read exactly the columns they were trained on.
+    steps: tuple[float, ...] = ()
 
 
 @dataclass
@@ -75,12 +87,21 @@ def text_values(frame: pl.DataFrame, name: str) -> pl.Series:
 
 
 class Encoder:
-    def __init__(self, plan: ColumnPlan, *, rank_features: bool = False) -> None:
+    def __init__(
+        self, plan: ColumnPlan, *, rank_features: bool = False, steps: bool = False
+    ) -> None:
         self.plan = plan
         # A second, rank-based copy of each number (its normal score among the training
         # values) lets the linear model use skewed amounts and day counts without one
         # outlier setting the slope (IBM, logistic alone at 1,000 deals: 0.852 -> 0.868).
         self.rank_features = rank_features
+        # Step features, one 0/1 column per training decile ("above the 30% point"), let
+        # the linear model bend a number's effect where the data bends it (a zero
+        # amount, a threshold of days, a middle band), and its penalty keeps the bends
+        # small when there are few rows. IBM, the scorer's logistic part, mean test AUC
+        # over 20 draws: 0.825 -> 0.833 at 100 deals, 0.842 -> 0.850 at 200; over 10:
+        # 0.853 -> 0.860 at 400, 0.865 -> 0.877 at 1,000.
+        self.steps = steps
         self._numeric: list[_Numeric] = []
         self._categorical: list[_Categorical] = []
         # Mean of each linear column over the training rows (set by the scorer), so an
@@ -88,7 +109,7 @@ class Encoder:
         self.linear_means: np.ndarray | float = 0.0
 
     def fit(self, frame: pl.DataFrame) -> Encoder:
-        self._numeric = [self._fit_numeric(frame, name) for name in self.plan.numeric]
+        self._numeric = [self._fit_numeric(frame, name, self.steps) for name in self.plan.numeric]
         cap = min_category_count(frame.height)
         self._categorical = []
         for name in self.plan.categorical:
@@ -98,7 +119,7 @@ class Encoder:
         return self
 
     @staticmethod
-    def _fit_numeric(frame: pl.DataFrame, name: str) -> _Numeric:
+    def _fit_numeric(frame: pl.DataFrame, name: str, steps: bool) -> _Numeric:
         values = numeric_values(frame, name)
         present = values[~np.isnan(values)]
         if present.size == 0:
@@ -110,6 +131,7 @@ class Encoder:
         scale = float(clipped.std()) or 1.0
         quantiles = np.quantile(present, np.linspace(0, 1, QUANTILE_POINTS))
         return _Numeric(
+            steps=_step_thresholds(quantiles, high) if steps else (),
             name=name,
             low=float(low),
             high=float(high),
@@ -136,6 +158,7 @@ class Encoder:
             sources.append(num.name)
             if self.rank_features:
                 sources.append(num.name)
+            sources.extend([num.name] * len(num.steps))
             if num.flag_missing:
                 sources.append(num.name)
         for cat in self._categorical:
@@ -167,6 +190,8 @@ class Encoder:
             linear_cols.append(((filled - num.mean) / num.scale)[:, None])
             if self.rank_features:
                 linear_cols.append(_normal_score(filled, num.quantiles)[:, None])
+            if num.steps:
+                linear_cols.append((filled[:, None] > np.asarray(num.steps)).astype(np.float64))
             if num.flag_missing:
                 linear_cols.append(missing.astype(np.float64)[:, None])
         for cat in self._categorical:

@@ -3,11 +3,13 @@
 Fit, in one pass of ``capacity.folds`` stratified folds:
 
 1. each fold trains a penalised logistic regression (one penalty per value of the grid)
-   and a LightGBM sized by :func:`capacity_for`, and predicts its held-out rows;
+   and a LightGBM sized by :func:`capacity_for`, and predicts its held-out rows; on small
+   tables a second LightGBM with randomised split points trains beside it;
 2. the penalty and the number of trees are the ones with the lowest out-of-fold log
    loss, averaged over folds (one choice for all folds, so no fold stops on its own noise);
-3. the two models are blended on the logit scale with the weight that minimises
-   out-of-fold log loss: on small tables this is shrinkage toward the logistic model;
+3. the two kinds of trees, then trees and logistic model, are blended on the logit scale
+   with the weight that minimises out-of-fold log loss, shrunk toward an even blend
+   while the table is small;
 4. Platt scaling on the blended out-of-fold logits makes the numbers probabilities.
 
 The fold models are kept and averaged at prediction time, so the final scorer is exactly
@@ -70,6 +72,9 @@ class Fitted:
     c: float = 1.0
     rounds: int = 0
     tree_weight: float = 0.0
+    # The randomised trees (small tables only) and their share of the tree part.
+    random_rounds: int = 0
+    random_share: float = 0.0
     platt: tuple[float, float] = (1.0, 0.0)
     oof_log_loss: dict[str, float] = field(default_factory=dict)
 
@@ -79,6 +84,8 @@ class Fitted:
             "c": self.c,
             "rounds": self.rounds,
             "tree_weight": round(self.tree_weight, 3),
+            "random_rounds": self.random_rounds,
+            "random_share": round(self.random_share, 3),
             "platt": [round(v, 4) for v in self.platt],
             "oof_log_loss": {k: round(v, 5) for k, v in self.oof_log_loss.items()},
         }
@@ -91,6 +98,9 @@ class Scorer:
     outcomes; ``predict_proba`` returns the chance of the positive outcome per row,
     ``predict_range`` a 90% range, and ``explain`` the top factors in plain words.
     """
+
+    # A class attribute, so models saved before randomised trees existed load without it.
+    _random_trees: Sequence[Any] = ()
 
     # One LightGBM thread by default: OpenMP threads spin while waiting, and on a shared
     # two-core machine two threads ran 7 to 12 times slower than one (150 trees on 40,000
@@ -145,10 +155,11 @@ class Scorer:
             raise OneClassError("y", "1" if target.mean() > 0.5 else "0")
         if self.plan is None:
             self.plan = plan_columns(frame)
-        self._encoder = Encoder(self.plan, rank_features=True).fit(frame)
+        cap = capacity_for(frame.height, minority)
+        self._encoder = Encoder(self.plan, rank_features=True, steps=cap.decile_steps)
+        self._encoder.fit(frame)
         data = self._encoder.transform(frame)
         self._encoder.linear_means = data.linear.mean(axis=0)
-        cap = capacity_for(frame.height, minority)
         fitted = Fitted(capacity=cap)
 
         folds = _splits(target, groups, cap, self.seed)
@@ -158,14 +169,15 @@ class Scorer:
 
         seen = target[covered]
         z_lr, z_gb = logit(oof_lr[covered]), logit(oof_gb[covered])
-        best = (np.inf, 0.0)
-        for w in np.linspace(0.0, 1.0, 21):
-            best = min(best, (_mean_log_loss(seen, sigmoid(w * z_gb + (1 - w) * z_lr)), w))
-        # The out-of-fold choice of weight is noise at 100 rows, so shrink it toward an
-        # even blend with a prior worth BLEND_PRIOR_ROWS deals (IBM, 100 deals: AUC
-        # 0.837 -> 0.843; no change at 1,000).
-        n = len(seen)
-        fitted.tree_weight = float((n * best[1] + BLEND_PRIOR_ROWS * 0.5) / (n + BLEND_PRIOR_ROWS))
+        self._random_trees = []
+        if cap.random_trees:
+            oof_rt, fitted.random_rounds, self._random_trees = self._fit_trees(
+                data, target, folds, cap, random_splits=True
+            )
+            z_rt = logit(oof_rt[covered])
+            fitted.random_share = _blend_weight(seen, z_gb, z_rt)
+            z_gb = fitted.random_share * z_rt + (1 - fitted.random_share) * z_gb
+        fitted.tree_weight = _blend_weight(seen, z_lr, z_gb)
         z = fitted.tree_weight * z_gb + (1 - fitted.tree_weight) * z_lr
         fitted.platt = _platt(z, seen)
         self.oof_ = sigmoid(fitted.platt[0] * z + fitted.platt[1])
@@ -173,7 +185,7 @@ class Scorer:
         self.oof_index_ = covered
         fitted.oof_log_loss = {
             "linear": _mean_log_loss(seen, oof_lr[covered]),
-            "trees": _mean_log_loss(seen, oof_gb[covered]),
+            "trees": _mean_log_loss(seen, sigmoid(z_gb)),
             "blend": _mean_log_loss(seen, self.oof_),
         }
         order = np.argsort(self.oof_, kind="mergesort")
@@ -215,6 +227,8 @@ class Scorer:
         y: np.ndarray,
         folds: list[tuple[np.ndarray, np.ndarray]],
         cap: Capacity,
+        *,
+        random_splits: bool = False,
     ) -> tuple[np.ndarray, int, list[Any]]:
         import lightgbm as lgb
 
@@ -226,6 +240,7 @@ class Scorer:
             **tree_params(cap, seed=self.seed, n_jobs=self.n_jobs),
             **_DATASET,
             "max_bin": cap.max_bin,
+            "extra_trees": random_splits,
         }
         boosters: list[Any] = []
         curves: list[list[float]] = []
@@ -267,10 +282,14 @@ class Scorer:
         data = self._encoder.transform(as_frame(X))
         f = self.fitted
         rows = []
-        for linear, booster in zip(self._linear, self._trees, strict=True):
+        for k, (linear, booster) in enumerate(zip(self._linear, self._trees, strict=True)):
             # A linear model's probabilities are one small matrix product: no BLAS pool.
             z_lr = logit(sigmoid(data.linear @ linear.coef_[0] + linear.intercept_[0]))
             z_gb = logit(booster.predict(data.tree, num_iteration=f.rounds))
+            if self._random_trees:
+                random = self._random_trees[k]
+                z_rt = logit(random.predict(data.tree, num_iteration=f.random_rounds))
+                z_gb = f.random_share * z_rt + (1 - f.random_share) * z_gb
             z = f.tree_weight * z_gb + (1 - f.tree_weight) * z_lr
             rows.append(f.platt[0] * z + f.platt[1])
         return sigmoid(np.array(rows)), data
@@ -312,10 +331,13 @@ class Scorer:
         effects = np.zeros((frame.height, len(columns)))
         index = {name: i for i, name in enumerate(columns)}
         scale = f.platt[0] / len(self._trees)
-        for booster in self._trees:
-            contrib = booster.predict(data.tree, num_iteration=f.rounds, pred_contrib=True)
+        share = f.random_share if self._random_trees else 0.0
+        tree_parts = [(b, f.rounds, 1 - share) for b in self._trees]
+        tree_parts += [(b, f.random_rounds, share) for b in self._random_trees]
+        for booster, rounds, weight in tree_parts:
+            contrib = booster.predict(data.tree, num_iteration=rounds, pred_contrib=True)
             for j, source in enumerate(self._encoder.tree_sources):
-                effects[:, index[source]] += scale * f.tree_weight * contrib[:, j]
+                effects[:, index[source]] += scale * f.tree_weight * weight * contrib[:, j]
         for linear in self._linear:
             # Centred on the training means, so a typical value pushes neither way.
             centred = data.linear - self._encoder.linear_means
@@ -341,7 +363,7 @@ def tree_params(cap: Capacity, *, seed: int, n_jobs: int) -> dict[str, Any]:
         "num_leaves": cap.num_leaves,
         "min_child_samples": cap.min_child_samples,
         "lambda_l2": cap.lambda_l2,
-        "feature_fraction": 0.8,
+        "feature_fraction": cap.feature_fraction,
         "bagging_fraction": 0.8,
         "bagging_freq": 1,
         # Categories need this many rows to get their own branch; LightGBM's default of
@@ -355,6 +377,21 @@ def tree_params(cap: Capacity, *, seed: int, n_jobs: int) -> dict[str, Any]:
         "force_row_wise": True,
         "verbose": -1,
     }
+
+
+def _blend_weight(y: np.ndarray, z_a: np.ndarray, z_b: np.ndarray) -> float:
+    """Weight of ``z_b`` in a logit blend with ``z_a``: the out-of-fold best on a grid,
+    shrunk toward an even blend.
+
+    The out-of-fold choice is noise at 100 rows, so it is shrunk with a prior worth
+    BLEND_PRIOR_ROWS deals (IBM, logistic and trees at 100 deals: AUC 0.837 -> 0.843; no
+    change at 1,000).
+    """
+    best = (np.inf, 0.0)
+    for w in np.linspace(0.0, 1.0, 21):
+        best = min(best, (_mean_log_loss(y, sigmoid(w * z_b + (1 - w) * z_a)), w))
+    n = len(y)
+    return float((n * best[1] + BLEND_PRIOR_ROWS * 0.5) / (n + BLEND_PRIOR_ROWS))
 
 
 def _minority(target: np.ndarray, groups: Sequence[Any] | np.ndarray | None) -> int:
