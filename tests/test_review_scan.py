@@ -27,10 +27,10 @@ def app(db_url: str) -> Iterator[Unstuck]:
     service.store.close()
 
 
-def full_review(app: Unstuck, now: datetime) -> dict[str, object]:
+def full_review(app: Unstuck, now: datetime, owner: str | None = None) -> dict[str, object]:
     cfg = app.config
     with app.store.read() as tx:
-        deals = tx.deals(status=Status.OPEN)
+        deals = tx.deals(status=Status.OPEN, owner=owner)
         history = reviews.closed_history(tx)
     context = build_context(cfg, [d for d in history if d.status is not Status.NURTURE])
     chances = learn_win_rates(
@@ -48,6 +48,7 @@ def full_review(app: Unstuck, now: datetime) -> dict[str, object]:
         context,
         chances,
         settings=ReviewSettings.from_config(cfg),
+        owner=owner,
         notes=[chances.note] if chances.note else [],
         chance_description=chances.to_dict(),
     )
@@ -90,3 +91,11 @@ def test_kept_figures_spare_the_closed_history_and_follow_its_changes(
         app.close_deal(deal_id, Status.WON, NOW + timedelta(days=1))
     assert load_review(app, later).to_dict() == full_review(app, later)
     assert read  # the figures were learned again
+
+
+def test_one_owners_review_equals_the_full_review_of_their_deals(app: Unstuck) -> None:
+    with app.store.read() as tx:
+        owners = tx.owners()
+    later = NOW + timedelta(days=3)  # deals closed in the sample's last days are "changes"
+    for owner in owners[:3]:
+        assert load_review(app, later, owner).to_dict() == full_review(app, later, owner)

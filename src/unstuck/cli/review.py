@@ -81,7 +81,7 @@ def load_review(app_: Unstuck, now: datetime, owner: str | None = None) -> Revie
     context = app_.diagnosis_context()
     since = now - timedelta(days=settings.change_days)
     with app_.store.read() as tx:
-        history = reviews.closed_recently(tx, since, now, [p.deal for p in previous])
+        history = reviews.closed_recently(tx, since, now, [p.deal for p in previous], owner)
 
     def load_full(ids: Sequence[str]) -> list[Deal]:
         with app_.store.read() as tx:

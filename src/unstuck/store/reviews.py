@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from unstuck.domain import Deal, Status
 from unstuck.errors import NotFound
@@ -144,17 +144,24 @@ def closed_history(tx: Transaction) -> list[Deal]:
 
 
 def closed_recently(
-    tx: Transaction, since: datetime, until: datetime, also: Sequence[str] = ()
+    tx: Transaction,
+    since: datetime,
+    until: datetime,
+    also: Sequence[str] = (),
+    owner: str | None = None,
 ) -> list[Deal]:
-    """The deals closed (won, lost or parked) in ``(since, until]``, read through the
-    ``closed_at`` index like ``closed_history`` reads every closed deal, plus the deals
-    named in ``also`` (last week's picks, whatever became of them)."""
+    """The deals (of ``owner``, when given) closed — won, lost or parked — in ``(since,
+    until]``, read through the status and ``closed_at`` index with what ``closed_history``
+    reads of each, plus the deals named in ``also`` (last week's picks, whatever became of
+    them)."""
     d = t.deals
     recent = and_(
+        d.c.status.in_([s.value for s in CLOSED]),
         d.c.closed_at > since,
         d.c.closed_at <= until,
-        d.c.status.in_([s.value for s in CLOSED]),
     )
+    if owner is not None:
+        recent = and_(recent, func.lower(d.c.owner) == owner.lower())
     wanted = or_(recent, d.c.id.in_(list(also))) if also else recent
     return load_deals(tx.conn, select(d.c.pk).where(wanted), frozenset({"stage_changes"}))
 

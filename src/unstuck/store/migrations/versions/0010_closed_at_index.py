@@ -15,8 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_deals_closed_at", "deals", ["closed_at"])
+    op.create_index("ix_deals_status_closed", "deals", ["status", "closed_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_deals_closed_at", table_name="deals")
+    op.drop_index("ix_deals_status_closed", table_name="deals")
