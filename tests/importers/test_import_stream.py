@@ -14,6 +14,7 @@ import test_import_files as files
 import test_import_tables as tables
 
 from unstuck.config import default_config
+from unstuck.domain import Channel, Direction, Touch
 from unstuck.errors import InputError
 from unstuck.importers import read_files
 from unstuck.importers.load import import_files
@@ -204,6 +205,25 @@ def test_summaries_after_a_streamed_import_equal_a_full_rebuild(write, store):
         rebuilt = tx.all_summaries()
     assert streamed == rebuilt
     assert {d: s["touch_count"] for d, s in rebuilt.items()} == {"101": 167, "102": 167, "103": 166}
+
+
+def test_summaries_after_activities_for_deals_with_replies_equal_a_full_rebuild(write, store):
+    app = _app(store)
+    deals = write("deals.csv", crms.PIPEDRIVE_DEALS)
+    import_files(app, [deals], now=NOW)
+    reply = Touch(datetime(2026, 8, 15), Direction.INBOUND, Channel.EMAIL, (), None, "Yes")
+    with store.write() as tx:
+        tx.log_touch("101", reply)  # activities before and after the reply are imported
+    import_files(app, [deals, write("activities.csv", _activities(300))], now=NOW)
+    with store.read() as tx:
+        streamed = tx.all_summaries()
+    with store.write() as tx:
+        tx.rebuild_summaries()
+    with store.read() as tx:
+        rebuilt = tx.all_summaries()
+    assert streamed == rebuilt
+    assert rebuilt["101"]["last_inbound_at"] == datetime(2026, 8, 15)
+    assert 0 < rebuilt["101"]["outbound_since_inbound"] < rebuilt["101"]["touch_count"] - 1
 
 
 def test_deals_without_a_created_date_take_their_earliest_activity(write, store):

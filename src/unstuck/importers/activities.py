@@ -3,9 +3,10 @@
 Activity rows of a CSV take a fast path (precompiled column positions, ISO dates
 through ``datetime.fromisoformat``, no per-row objects); any row the fast path is not
 sure about goes through the generic row mapping (``rows.read_activity``), so the result
-and the rejects are exactly those of ``read_files``. Nothing here knows which deals the
-import holds: that join happens in ``stream.StreamedImport`` (so this part can run in
-another process while the deals are written).
+and the rejects are exactly those of ``read_files``. ``Rower`` is that row path on its
+own: ``frames`` sends it the rows its column rules leave over. Nothing here knows which
+deals the import holds: that join happens in ``stream.StreamedImport`` (so this part can
+run in another process while the deals are written).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from unstuck.importers.rows import Row, activity_parts, read_activity, slug
 from unstuck.importers.source import Source
 from unstuck.store.bulk_touches import fingerprint
 
-_TRUE = frozenset({"true", "yes", "y", "1", "x", "done", "checked", "ja", "oui", "sí", "si", "t"})
-_FALSE = frozenset(
+TRUE = frozenset({"true", "yes", "y", "1", "x", "done", "checked", "ja", "oui", "sí", "si", "t"})
+FALSE = frozenset(
     {"false", "no", "n", "0", "to do", "todo", "not done", "unchecked", "nein", "non", "f"}
 )
 # One activity row as mapped: deal id ("" when none), moment (None: the row was
@@ -39,37 +40,49 @@ def parse_activities(
     source: Source, match: Match, dates: values.DateParser, rejects: RejectLog, size: int
 ) -> Iterator[list[Parsed]]:
     """The file's rows, ``size`` at a time, in file order; problems go to ``rejects``."""
-    fast = _fast_activity(match, dates) if source.kind == "csv" else None
-    decimal, name = source.decimal, source.name
+    rower = Rower(source, match, dates, rejects)
     batch: list[Parsed] = []
-    slugs: dict[str, str] = {}
     for line, cells in source.rows():
-        found = fast(cells) if fast is not None else None
-        if found is None:
-            row = Row(cells, match, dates, decimal)
-            found = _slow_activity(row)
-            if row.problems:
-                rejects.add(name, line, row.problems, match.header, cells)
-                batch.append((row.text("deal_id") or "", None, "", None, "", False, "", ""))
-                continue
-        deal, at, channel, contact, summary, planned = found  # type: ignore[misc]
-        ident = ""
-        if contact is not None:
-            ident = slugs.get(contact) or ""
-            if not ident:
-                if len(slugs) > _SLUGS:
-                    slugs.clear()
-                ident = slugs[contact] = slug(contact)
-        print_ = fingerprint(channel, ident, summary)
-        # The moment goes as the text the store keeps (SQLite's DateTime form; PostgreSQL's
-        # COPY reads it too): cheaper to hand over than a datetime, and ready to write.
-        when = at.isoformat(" ", "microseconds")  # type: ignore[union-attr]
-        batch.append((deal, when, channel, contact, summary, planned, ident, print_))
+        batch.append(rower.row(line, cells))
         if len(batch) >= size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+class Rower:
+    """One file's rows mapped one at a time: the fast path, else the generic mapping."""
+
+    def __init__(
+        self, source: Source, match: Match, dates: values.DateParser, rejects: RejectLog
+    ) -> None:
+        self.fast = _fast_activity(match, dates) if source.kind == "csv" else None
+        self.match, self.dates, self.rejects = match, dates, rejects
+        self.decimal, self.name = source.decimal, source.name
+        self.slugs: dict[str, str] = {}
+
+    def row(self, line: int, cells: list[values.Cell]) -> Parsed:
+        found = self.fast(cells) if self.fast is not None else None
+        if found is None:
+            row = Row(cells, self.match, self.dates, self.decimal)
+            found = _slow_activity(row)
+            if row.problems:
+                self.rejects.add(self.name, line, row.problems, self.match.header, cells)
+                return (row.text("deal_id") or "", None, "", None, "", False, "", "")
+        deal, at, channel, contact, summary, planned = found  # type: ignore[misc]
+        ident = ""
+        if contact is not None:
+            ident = self.slugs.get(contact) or ""
+            if not ident:
+                if len(self.slugs) > _SLUGS:
+                    self.slugs.clear()
+                ident = self.slugs[contact] = slug(contact)
+        print_ = fingerprint(channel, ident, summary)
+        # The moment goes as the text the store keeps (SQLite's DateTime form; PostgreSQL's
+        # COPY reads it too): cheaper to hand over than a datetime, and ready to write.
+        when = at.isoformat(" ", "microseconds")  # type: ignore[union-attr]
+        return (deal, when, channel, contact, summary, planned, ident, print_)
 
 
 def _slow_activity(row: Row) -> Mapped | None:
@@ -106,9 +119,9 @@ def _fast_activity(
         planned = False
         if flag:
             flag = flag.casefold()
-            if flag in _FALSE:
+            if flag in FALSE:
                 planned = True
-            elif flag not in _TRUE:
+            elif flag not in TRUE:
                 return None
         moment = None
         text = cells[i_done_at].strip()  # type: ignore[union-attr]
@@ -176,4 +189,4 @@ def _fast_when(tz: ZoneInfo) -> Callable[[str], datetime | None]:
     return when
 
 
-__all__ = ["Parsed", "parse_activities"]
+__all__ = ["FALSE", "TRUE", "Parsed", "Rower", "parse_activities"]

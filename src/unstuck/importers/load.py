@@ -3,9 +3,10 @@
 The files are read once, in join order, inside one write transaction: the small
 tables first (contacts, lookups, stage history, contact roles), then the deals, written
 a batch at a time (new deals through the store's bulk path, known ones merged), then
-the activities, staged a batch at a time and moved into ``touches`` at the end
-(``store.bulk_touches``). Memory holds one batch, the lookup tables and one small entry
-per deal, never the activities file.
+the activities, staged a batch at a time (polars frames, by columns) and moved into
+``touches`` at the end, with the people they name (``store.bulk_touches``). Memory
+holds one batch, the lookup tables and one small entry per deal, never the activities
+file.
 
 Bad rows: every problem in every file is collected while reading. Without
 ``skip_bad_rows`` the first problem stops all writing, the rest of the files is still
@@ -23,16 +24,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from unstuck.domain import Deal
 from unstuck.errors import InputError
 from unstuck.importers.batch import Reject
 from unstuck.importers.reader import expand, is_document, read_files
-from unstuck.importers.stream import ActivityRow, StreamedImport, stream_files
+from unstuck.importers.stream import StreamedImport, stream_files
 from unstuck.store import Transaction, bulk_touches
-
-# (deal pk, stakeholder id) pairs already offered to the store; cleared when it grows
-# past this, so memory stays bounded (the store ignores repeats anyway).
-_PEOPLE_CACHE = 200_000
 
 
 @dataclass
@@ -162,12 +161,15 @@ class _Loader:
         self.now = now
         self.result = result
         self.skip = skip
+        self.first = False  # the store had no deals when the import began
 
     @property
     def writing(self) -> bool:
         return self.skip or not self.stream.rejects.rows
 
     def run(self) -> None:
+        # Into a store without deals every deal is new (the reader rejects repeated ids).
+        self.first = self.tx.count_deals() == 0
         for batch in self.stream.deals():
             if self.writing:
                 self._write_deals(batch)
@@ -177,10 +179,9 @@ class _Loader:
             ids = list(where)
             where.update(bulk_touches.deal_pks(self.tx.conn, ids))
         before = bulk_touches.begin(self.tx.conn) if self.writing else 0
-        people: set[tuple[int, str]] = set()
         for rows in self.stream.activities():
             if self.writing:
-                self._stage(rows, where, people)
+                self._stage(rows)
         if not self.writing:
             return
         added, _ = bulk_touches.finish(self.tx.conn, before)
@@ -196,34 +197,46 @@ class _Loader:
             # the final value is set once the activities are read (created_fixes).
             stored = bulk_touches.created_of(self.tx.conn, undated)
             batch = [replace(d, created=stored[d.id]) if d.id in stored else d for d in batch]
-        step = self.tx.import_deals(batch, self.now)
+        step = self.tx.import_deals(batch, self.now, all_new=self.first)
         self.result.created += len(step.created)
         self.result.updated += len(step.updated)
         self.result.unchanged += len(step.unchanged)
 
-    def _stage(
-        self, rows: list[ActivityRow], where: dict[str, int], people: set[tuple[int, str]]
-    ) -> None:
+    def _stage(self, rows: pl.DataFrame) -> None:
         known = self.stream.people
-        staged: list[tuple[int, str, str, str, str, str]] = []
-        fresh: dict[tuple[int, str], str] = {}
-        for deal, at, channel, contact, summary, ident, print_ in rows:
-            pk = where[deal]
-            if contact is not None:
-                if known and contact != ident and (deal, contact) in known:
-                    # The contact is a stakeholder of the deal under exactly that id.
-                    ident = contact
-                    print_ = bulk_touches.fingerprint(channel, ident, summary)
-                key = (pk, ident)
-                if key not in people and key not in fresh:
-                    fresh[key] = contact
-            staged.append((pk, at, channel, ident, summary, print_))
-        if fresh:
-            bulk_touches.add_people(self.tx.conn, [(pk, i, n) for (pk, i), n in fresh.items()])
-            if len(people) > _PEOPLE_CACHE:
-                people.clear()
-            people.update(fresh)
+        if known:
+            rows = _join_known_people(rows, known)
+        staged = rows.select(
+            deal_pk="pk",
+            at="at",
+            channel="channel",
+            participants="ident",
+            summary="summary",
+            fingerprint="print",
+            contact="contact",
+        )
         bulk_touches.stage(self.tx.conn, staged)
+
+
+def _join_known_people(rows: pl.DataFrame, known: set[tuple[str, str]]) -> pl.DataFrame:
+    """A contact that is a stakeholder of the deal under exactly that id joins that person
+    (as read_files does) instead of becoming a new one under its slug."""
+    people = pl.DataFrame(
+        [(deal, ident, True) for deal, ident in known],
+        schema={"deal": pl.String, "contact": pl.String, "known": pl.Boolean},
+        orient="row",
+    )
+    rows = rows.join(people, on=["deal", "contact"], how="left", maintain_order="left")
+    mine = pl.col("known").fill_null(False) & (pl.col("contact") != pl.col("ident"))
+    changed = rows.filter(mine)
+    if not changed.height:
+        return rows.drop("known")
+    prints = [
+        bulk_touches.fingerprint(channel, contact, summary)
+        for channel, contact, summary in changed.select("channel", "contact", "summary").iter_rows()
+    ]
+    fixed = changed.with_columns(ident=pl.col("contact"), print=pl.Series(prints, dtype=pl.String))
+    return pl.concat([rows.filter(~mine), fixed]).drop("known")
 
 
 __all__ = ["LoadResult", "import_files"]

@@ -3,15 +3,22 @@
 An import of a million deals and twenty million activities is three long jobs: mapping
 the deals rows, writing them, and parsing the activities. Only the writing needs the
 database, so on platforms that can fork, one child process parses the activities files
-(``activities.parse_activities``) from the start and another maps the deals rows to
-deals (``StreamedImport.deals``). Both hand their rows over in pickled batches, one
-temporary file per batch: a pipe would block a child while the parent is busy writing;
-files let it run ahead, on disk, not in memory. The parent writes the deals, then joins
-the activities to them (``StreamedImport.activities``). Each child's rejects come back
-in a spool file and are taken over in file-role order, so they read as in one pass.
+(``frames.parse_any``, by columns with polars) from the start and another maps the deals
+rows to deals (``StreamedImport.deals``). Both hand their rows over in pickled batches
+(polars frames for the activities), one temporary file per batch: a pipe would block a
+child while the parent is busy writing; files let it run ahead, on disk, not in memory.
+The parent writes the deals, then joins the activities to them
+(``StreamedImport.activities``). Each child's rejects come back in a spool file and are
+taken over in file-role order, so they read as in one pass.
 
-A child never touches the database: it inherits the parent's open connections but ends
-with ``os._exit`` (multiprocessing's way), so it closes none of them.
+The deals reader is forked (it runs closures over the import's state). The activities
+reader is *spawned*: polars' thread pool does not survive a fork, and a process that has
+used polars once (an earlier import, a test run) would hang its forked child. So its
+work is a picklable :class:`ActivityWork`, and like any spawned child it imports the
+calling script again: scripts that call ``import_files`` need the usual
+``if __name__ == "__main__":`` guard. A child never touches the database: the forked one
+inherits the parent's open connections but ends with ``os._exit`` (multiprocessing's
+way), so it closes none of them.
 """
 
 from __future__ import annotations
@@ -24,11 +31,11 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from unstuck.errors import InputError
-from unstuck.importers.activities import parse_activities
 from unstuck.importers.base import Match
+from unstuck.importers.frames import parse_any
 from unstuck.importers.rejects import RejectLog
 from unstuck.importers.source import Source
 from unstuck.importers.values import DateParser
@@ -39,13 +46,20 @@ Work = Callable[[RejectLog], Iterator[tuple[str, Any]]]
 _WAIT = 1.0  # seconds between checks that the child is still alive
 
 
-def activity_work(jobs: list[Job], size: int) -> Work:
-    def work(log: RejectLog) -> Iterator[tuple[str, Any]]:
-        for source, match, dates in jobs:
-            for batch in parse_activities(source, match, dates, log, size):
+class ActivityWork:
+    """The activities reader's work: picklable, as it runs in a spawned process."""
+
+    def __init__(self, jobs: list[Job], size: int) -> None:
+        self.jobs, self.size = jobs, size
+
+    def __call__(self, log: RejectLog) -> Iterator[tuple[str, Any]]:
+        for source, match, dates in self.jobs:
+            for batch in parse_any(source, match, dates, log, self.size):
                 yield source.name, batch
 
-    return work
+    def footers(self) -> dict[str, int]:
+        """Report footer lines skipped per file (counted while reading)."""
+        return {source.name: source.footer_lines for source, _, _ in self.jobs}
 
 
 def _produce(
@@ -75,8 +89,18 @@ class Producer:
     and ``result`` what ``finish`` returned in the child.
     """
 
-    def __init__(self, work: Work, finish: Callable[[], Any] | None, keep: int) -> None:
-        context = multiprocessing.get_context("fork")
+    def __init__(
+        self,
+        work: Work,
+        finish: Callable[[], Any] | None,
+        keep: int,
+        start: Literal["fork", "spawn"] = "fork",
+    ) -> None:
+        context = (
+            multiprocessing.get_context("spawn")
+            if start == "spawn"
+            else multiprocessing.get_context("fork")
+        )
         self.folder = tempfile.mkdtemp(prefix="unstuck-import-")
         self.queue: Any = context.Queue()
         self.rejects: dict[str, Any] = {}
@@ -122,4 +146,4 @@ class Producer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["Producer", "activity_work"]
+__all__ = ["ActivityWork", "Producer"]

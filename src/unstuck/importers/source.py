@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
 from unstuck.errors import InputError
@@ -85,15 +86,11 @@ class Source:
             ):
                 yield line, cells
                 continue
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                continue
-            first = next((c for c in cells if c is not None and str(c).strip()), "")
-            marker = _FOOTER.match(str(first).strip()) is not None
-            if trailer or marker or (len(cells) == 1 and width >= 3):
-                trailer = trailer or marker  # after a footer marker nothing is data again
+            kind, trailer = settle(cells, width, trailer)
+            if kind is Kind.FOOTER:
                 self.footer_lines += 1
-                continue
-            yield line, cells
+            elif kind is Kind.DATA:
+                yield line, cells
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         with self.path.open(encoding=self.encoding, errors=self._errors(), newline="") as handle:
@@ -116,6 +113,33 @@ class Source:
                 yield number, [_xlsx_cell(value) for value in row]
         finally:
             book.close()
+
+
+class Kind(Enum):
+    DATA = "data"
+    BLANK = "blank"  # skipped, not counted
+    FOOTER = "footer"  # skipped and counted
+
+
+def settle(cells: list[Cell], width: int, trailer: bool) -> tuple[Kind, bool]:
+    """What ``Source.rows`` makes of a row after the header, and whether the report's
+    trailer (after a footer marker, where nothing is data again) has begun."""
+    first = cells[0] if cells else None
+    if (
+        not trailer
+        and type(first) is str
+        and (head := first.lstrip()[:1])
+        and head not in _FOOTER_FIRST
+        and (len(cells) > 1 or width < 3)
+    ):
+        return Kind.DATA, False
+    if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        return Kind.BLANK, trailer
+    first = next((c for c in cells if c is not None and str(c).strip()), "")
+    marker = _FOOTER.match(str(first).strip()) is not None
+    if trailer or marker or (len(cells) == 1 and width >= 3):
+        return Kind.FOOTER, trailer or marker
+    return Kind.DATA, trailer
 
 
 def _xlsx_cell(value: object) -> Cell:
@@ -203,4 +227,4 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
-__all__ = ["Source", "norm", "open_source"]
+__all__ = ["Kind", "Source", "norm", "open_source", "settle"]

@@ -2,16 +2,18 @@
 
 ``read_files`` builds the whole pipeline in memory; this reads the same files the same
 way but hands deals over in batches of whole :class:`Deal` objects (with their stage
-history, close-date history and stakeholders) and activities as raw tuples, so the
+history, close-date history and stakeholders) and activities as polars frames, so the
 store can append them a batch at a time. What stays in memory does not grow with the
 activities file: the lookup tables (contacts, accounts), the rows of stage-history and
 contact-role files until their deal is read, one small entry per deal id (duplicate
 checks and joins), and the first ``REJECTS_KEPT`` rejects (all of them go to a spool
 file when they are to be written out).
 
-Activities files are parsed by ``activities.parse_activities``; where the platform can
-fork, that runs in a child process (``parallel.Producer``) started with the deals, so
-the second core parses activities while this one maps and writes deals.
+Activities files are parsed by ``frames.parse_any`` (by columns where it can, else row
+by row); where the platform can, that runs in a child process (``parallel.Producer``)
+started with the deals, so the second core parses activities while this one writes
+deals. Joining them to the deals (ids to store keys, the skipped rows counted) is done
+by columns too.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
-from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 from unstuck.domain import Deal, Status
 from unstuck.importers import values
-from unstuck.importers.activities import Parsed, parse_activities
 from unstuck.importers.base import FileRole, Match
+from unstuck.importers.frames import parse_any
 from unstuck.importers.mapping import Mapping
-from unstuck.importers.parallel import Producer, activity_work
+from unstuck.importers.parallel import ActivityWork, Producer
 from unstuck.importers.reader import ORDER, describe, expand, recognise
 from unstuck.importers.rejects import RejectLog
 from unstuck.importers.rows import (
@@ -46,9 +49,14 @@ from unstuck.importers.source import Source
 
 DEAL_BATCH = 5000
 ACTIVITY_BATCH = 10_000
-# One activity to append: deal id, moment (naive UTC, as the store's text), channel, contact,
+# One activity to append, as the columns of a batch: deal id and its key in the store,
+# moment (naive UTC, as the store's text), channel, contact as written (or null),
 # summary, participant id (the contact's slug) and fingerprint (with that participant).
-ActivityRow = tuple[str, str, str, str | None, str, str, str]
+ACTIVITY_COLUMNS = ["deal", "pk", "at", "channel", "contact", "summary", "ident", "print"]
+_NO_DEAL = "rows without a deal"
+_UNKNOWN = "rows for deals not in this import"
+_PLANNED = "planned activities not done yet"
+_REASONS = (("no_deal", _NO_DEAL), ("unknown", _UNKNOWN), ("planned", _PLANNED))
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -235,9 +243,10 @@ class StreamedImport:
             for source, match in self._files(FileRole.ACTIVITIES)
         ]
         if jobs and Producer.available():
-            work = activity_work(jobs, ACTIVITY_BATCH)
-            footers = partial(self._footers, FileRole.ACTIVITIES)
-            self._producer = Producer(work, footers, self.rejects.keep)
+            # Spawned, not forked: polars' thread pool does not survive a fork, and this
+            # process may have used it already (an earlier import in the same process).
+            work = ActivityWork(jobs, ACTIVITY_BATCH)
+            self._producer = Producer(work, work.footers, self.rejects.keep, start="spawn")
 
     def _deal_work(self, size: int) -> Callable[[RejectLog], Iterator[tuple[str, Any]]]:
         def work(log: RejectLog) -> Iterator[tuple[str, Any]]:  # runs in the child
@@ -349,12 +358,22 @@ class StreamedImport:
 
     # -- activities -------------------------------------------------------------------
 
-    def activities(self, size: int = ACTIVITY_BATCH) -> Iterator[list[ActivityRow]]:
-        """Touches for deals of this import, ``size`` at a time; rejects are logged."""
+    def activities(self, size: int = ACTIVITY_BATCH) -> Iterator[pl.DataFrame]:
+        """Touches for deals of this import (``ACTIVITY_COLUMNS``); rejects are logged.
+
+        Read after ``deals()``, once the deal index maps each id to its key in the store.
+        """
         counts: dict[str, list[int]] = {}
+        keys: pl.DataFrame | None = None
         for name, parsed in self._parsed(size):
-            rows = self._join(name, parsed, counts.setdefault(name, [0, 0, 0, 0, 0]))
-            if rows:
+            if keys is None:
+                where = self.index.where
+                keys = pl.DataFrame(
+                    {"deal": list(where), "pk": list(where.values())},
+                    schema={"deal": pl.String, "pk": pl.Int64},
+                )
+            rows = self._join(name, parsed, keys, counts.setdefault(name, [0, 0, 0, 0, 0]))
+            if rows.height:
                 self._note_latest(rows)
                 yield rows
         for name, (total, rejected, no_deal, unknown, planned) in counts.items():
@@ -362,16 +381,16 @@ class StreamedImport:
             self.ctx.rows_ok += total - rejected
             self.ctx.rows_read[name] += total - rejected
             for what, count in (
-                ("rows without a deal", no_deal),
-                ("rows for deals not in this import", unknown),
-                ("planned activities not done yet", planned),
+                (_NO_DEAL, no_deal),
+                (_UNKNOWN, unknown),
+                (_PLANNED, planned),
             ):
                 if count:
                     self.ctx.skipped[(name, what)] += count
         if self.progress is not None:
             self.progress(self.ctx.rows_done)
 
-    def _parsed(self, size: int) -> Iterator[tuple[str, list[Parsed]]]:
+    def _parsed(self, size: int) -> Iterator[tuple[str, pl.DataFrame]]:
         if self._producer is not None:
             yield from self._producer.batches()
             self.rejects.absorb(self._producer.rejects)
@@ -379,42 +398,51 @@ class StreamedImport:
             return
         for source, match in self._files(FileRole.ACTIVITIES):
             dates = self.parsers[source.name]
-            for parsed in parse_activities(source, match, dates, self.rejects, size):
+            for parsed in parse_any(source, match, dates, self.rejects, size):
                 yield source.name, parsed
 
-    def _join(self, name: str, parsed: list[Parsed], counts: list[int]) -> list[ActivityRow]:
+    def _join(
+        self, name: str, parsed: pl.DataFrame, keys: pl.DataFrame, counts: list[int]
+    ) -> pl.DataFrame:
         """Keep the rows of deals in this import; count the rest as read_files does."""
-        where, undated, skipped = self.index.where, self.undated, self.ctx.skipped
-        rows: list[ActivityRow] = []
-        for deal, at, channel, contact, summary, is_planned, ident, print_ in parsed:
-            if at is None:
-                counts[1] += 1  # rejected: still counted as skipped when it names no deal
-                if not deal:
-                    counts[2] += 1
-                    skipped[(name, "rows without a deal")] += 0  # first seen keeps the order
-                elif deal not in where:
-                    counts[3] += 1
-                    skipped[(name, "rows for deals not in this import")] += 0
-            elif not deal:
-                counts[2] += 1
-                skipped[(name, "rows without a deal")] += 0
-            elif deal not in where:
-                counts[3] += 1
-                skipped[(name, "rows for deals not in this import")] += 0
-            elif is_planned:
-                counts[4] += 1
-                skipped[(name, "planned activities not done yet")] += 0
-            else:
-                if undated and deal in undated:
-                    first, moment = undated[deal], datetime.fromisoformat(at)
-                    undated[deal] = moment if first is None or moment < first else first
-                rows.append((deal, at, channel, contact, summary, ident, print_))
-        counts[0] += len(parsed)
-        self._tick(len(parsed))
-        return rows
+        frame = parsed.join(keys, on="deal", how="left", maintain_order="left")
+        rejected = pl.col("at").is_null()
+        no_deal = pl.col("deal") == ""
+        unknown = pl.col("pk").is_null() & ~no_deal
+        planned = ~rejected & ~no_deal & ~unknown & pl.col("planned")
+        kinds = frame.select(
+            rejected=rejected.sum(),
+            no_deal=no_deal.sum(),
+            unknown=unknown.sum(),
+            planned=planned.sum(),
+            first_no_deal=no_deal.arg_max(),
+            first_unknown=unknown.arg_max(),
+            first_planned=planned.arg_max(),
+        ).row(0, named=True)
+        # A reason is listed where it is first met in the file (read_files' order).
+        met = [(kinds[f"first_{kind}"], what) for kind, what in _REASONS if kinds[kind]]
+        for _, what in sorted(met):
+            self.ctx.skipped[(name, what)] += 0
+        counts[0] += frame.height
+        counts[1] += kinds["rejected"]
+        counts[2] += kinds["no_deal"]
+        counts[3] += kinds["unknown"]
+        counts[4] += kinds["planned"]
+        self._tick(frame.height)
+        rows = frame.filter(~rejected & ~no_deal & ~unknown & ~pl.col("planned"))
+        if self.undated:
+            self._note_undated(rows)
+        return rows.select(ACTIVITY_COLUMNS)
 
-    def _note_latest(self, batch: list[ActivityRow]) -> None:
-        top = datetime.fromisoformat(max(row[1] for row in batch))  # fixed-width ISO text
+    def _note_undated(self, rows: pl.DataFrame) -> None:
+        undated = self.undated
+        dated = rows.filter(pl.col("deal").is_in(list(undated)))
+        for deal, at in dated.group_by("deal").agg(pl.col("at").min()).iter_rows():
+            first, moment = undated[deal], datetime.fromisoformat(at)
+            undated[deal] = moment if first is None or moment < first else first
+
+    def _note_latest(self, rows: pl.DataFrame) -> None:
+        top = datetime.fromisoformat(str(rows.get_column("at").max()))  # fixed-width ISO text
         if self.latest is None or top > self.latest:
             self.latest = top
 
@@ -462,4 +490,4 @@ def stream_files(
     )
 
 
-__all__ = ["ActivityRow", "RejectLog", "StreamedImport", "stream_files"]
+__all__ = ["ACTIVITY_COLUMNS", "RejectLog", "StreamedImport", "stream_files"]

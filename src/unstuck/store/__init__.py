@@ -408,9 +408,9 @@ class Transaction:
     # -- writing ------------------------------------------------------------------------
 
     def import_deals(
-        self, deals: Sequence[Deal], now: datetime, dry_run: bool = False
+        self, deals: Sequence[Deal], now: datetime, dry_run: bool = False, all_new: bool = False
     ) -> ImportResult:
-        return write.write_deals(self.conn, deals, now, dry_run=dry_run)
+        return write.write_deals(self.conn, deals, now, dry_run=dry_run, all_new=all_new)
 
     def add_deal(self, deal: Deal, now: datetime) -> None:
         write.write_deals(self.conn, [deal], now)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import JSON, Connection, Date, DateTime, func, select, text
 
 from unstuck.domain import Deal, summarize
 from unstuck.store import rows
@@ -91,6 +91,26 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def _sqlite_rows(
+    name: str, columns: list[str], batch: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """The batch with only its date, time and JSON columns converted: checking every
+    value's type was a third of the time spent writing a million deals."""
+    table = t.metadata.tables[name]
+    kinds = (DateTime, Date, JSON)
+    convert = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, kinds)]
+    if not convert:
+        return batch
+    out: list[tuple[Any, ...]] = []
+    for row in batch:
+        values = list(row)
+        for i in convert:
+            if values[i] is not None:
+                values[i] = _sqlite_value(values[i])
+        out.append(tuple(values))
+    return out
+
+
 def _batch_rows(
     deals: Sequence[Deal], accounts: dict[str, int], now: datetime, keys: _Keys
 ) -> dict[str, list[tuple[Any, ...]]]:
@@ -157,7 +177,7 @@ def create(
                 marks = ", ".join("?" for _ in columns[name])
                 cursor.executemany(
                     f"INSERT INTO {name} ({', '.join(columns[name])}) VALUES ({marks})",
-                    [tuple(map(_sqlite_value, row)) for row in batch[name]],
+                    _sqlite_rows(name, columns[name], batch[name]),
                 )
     finally:
         cursor.close()

@@ -13,8 +13,11 @@ the table grows (about 140,000 rows/s at half a million rows, falling from there
 Sorted, the same inserts walk the index in order, several times faster, and each
 deal's touches end up next to each other on disk, which is how they are read.
 
-The summaries of the deals that got new touches are recomputed in SQL afterwards and
-their stall-scan cache is cleared. These are the seller's activities (CRM activity
+Each staged row also carries the contact's name as written: at the end the people the
+touches name become stakeholders (first name given wins, known ones kept) with one
+grouped insert, instead of a lookup per batch. The summaries of the deals that got new
+touches are then recomputed in SQL with one aggregate (``summaries.refresh_new_touches``)
+and their stall-scan cache is cleared. These are the seller's activities (CRM activity
 exports): outbound touches, so no reply event is raised.
 """
 
@@ -26,6 +29,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, bindparam, func, select, text, update
 
 from unstuck.store import schema as t
@@ -35,7 +39,8 @@ STAGE = "unstuck_import_touches"
 _CHUNK = 900  # ids per IN (...): under SQLite's old 999-variable limit
 _REFRESH = 5000  # deals per summary refresh statement
 CACHE_MIB = 256
-_STAGE_COLUMNS = "deal_pk, at, channel, participants, summary, fingerprint"
+# The staged columns, in the staging table's order.
+STAGE_COLUMNS = ["deal_pk", "at", "channel", "participants", "summary", "fingerprint", "contact"]
 
 
 @contextmanager
@@ -86,98 +91,87 @@ def begin(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             f"CREATE TEMP TABLE {STAGE} (deal_pk bigint, at timestamp, channel text, "
-            "participants text, summary text, fingerprint text) ON COMMIT DROP"
+            "participants text, summary text, fingerprint text, contact text) ON COMMIT DROP"
         )
     else:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{STAGE}")
         conn.exec_driver_sql(
             f"CREATE TEMP TABLE {STAGE} (deal_pk INTEGER, at TEXT, channel TEXT, "
-            "participants TEXT, summary TEXT, fingerprint TEXT)"
+            "participants TEXT, summary TEXT, fingerprint TEXT, contact TEXT)"
         )
     return int(conn.execute(select(func.max(t.touches.c.pk))).scalar() or 0)
 
 
 def fingerprint(channel: str, participants: str, summary: str) -> str:
     """``rows.touch_fingerprint`` of a seller's touch (outbound, no kind), computed inline:
-    this runs once per activity row."""
+    this runs once per distinct activity."""
     text = f"outbound\x1f{channel}\x1f\x1f{participants}\x1f{summary}"
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def stage(conn: Connection, rows: Sequence[tuple[int, str, str, str, str, str]]) -> None:
-    """Stage (deal pk, at, channel, participants, summary, fingerprint) seller touches.
+def stage(conn: Connection, rows: pl.DataFrame) -> None:
+    """Stage seller touches: a frame with ``STAGE_COLUMNS`` (see the module docstring).
 
     ``at`` is naive UTC as SQLite's DateTime text (``2026-06-03 10:00:00.000000``), which
-    PostgreSQL's COPY reads as a timestamp too.
+    PostgreSQL reads as a timestamp too; ``contact`` is the name as written (null when
+    the activity names nobody): the stakeholder it becomes unless the deal has one.
     """
+    rows = rows.select(STAGE_COLUMNS)
     raw: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        sql = f"COPY {STAGE} ({_STAGE_COLUMNS}) FROM STDIN"
+        # CSV with every text quoted: an unquoted empty field is NULL, "" an empty text.
+        data = rows.write_csv(include_header=False, quote_style="non_numeric")
+        sql = f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN (FORMAT csv)"
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write(data.encode())
         return
     cursor = raw.cursor()
     try:
-        cursor.executemany(f"INSERT INTO temp.{STAGE} VALUES (?, ?, ?, ?, ?, ?)", rows)
+        columns = [rows.get_column(c).to_list() for c in STAGE_COLUMNS]
+        marks = ", ".join("?" for _ in STAGE_COLUMNS)
+        cursor.executemany(f"INSERT INTO temp.{STAGE} VALUES ({marks})", zip(*columns, strict=True))
     finally:
         cursor.close()
 
 
-def add_people(conn: Connection, people: Sequence[tuple[int, str, str]]) -> None:
-    """Add (deal pk, stakeholder id, name) people named by activities, unless known."""
-    if not people:
-        return
-    raw: Any = conn.connection.driver_connection
-    columns = "deal_pk, id, name, roles, stance, authority"
-    if conn.dialect.name == "postgresql":
-        sql = (
-            f"INSERT INTO stakeholders ({columns}) VALUES (%s, %s, %s, '', 'unknown', 'unknown') "
-            "ON CONFLICT (deal_pk, id) DO NOTHING"
-        )
-    else:
-        sql = (
-            f"INSERT OR IGNORE INTO stakeholders ({columns}) "
-            "VALUES (?, ?, ?, '', 'unknown', 'unknown')"
-        )
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(sql, list(people))
-    finally:
-        cursor.close()
+def finish(conn: Connection, before: int) -> tuple[int, int]:
+    """Move the staged touches in; returns how many were new and how many deals got some.
 
-
-def finish(conn: Connection, before: int) -> tuple[int, list[int]]:
-    """Move the staged touches in; returns how many were new and the deals that got them.
-
-    ``before`` is what :func:`begin` returned. The deals' summaries are refreshed and
-    their stall-scan cache cleared.
+    ``before`` is what :func:`begin` returned. The people the touches name become the
+    deals' stakeholders (unless known), the deals' summaries are refreshed and their
+    stall-scan cache cleared.
     """
     columns = "deal_pk, at, direction, channel, kind, participants, summary, fingerprint"
     chosen = (
         f"SELECT deal_pk, at, 'outbound', channel, NULL, participants, summary, fingerprint "
         f"FROM {STAGE} ORDER BY deal_pk, at, fingerprint"
     )
+    people = "deal_pk, id, name, roles, stance, authority"
+    named = f"FROM {STAGE} WHERE contact IS NOT NULL"
     if conn.dialect.name == "postgresql":
         result = conn.exec_driver_sql(
             f"INSERT INTO touches ({columns}) {chosen} ON CONFLICT (deal_pk, at, fingerprint) "
             "DO NOTHING"
         )
+        # The first name an activity gave a person wins: rows in staging order (ctid).
+        conn.exec_driver_sql(
+            f"INSERT INTO stakeholders ({people}) SELECT DISTINCT ON (deal_pk, participants) "
+            f"deal_pk, participants, contact, '', 'unknown', 'unknown' {named} "
+            "ORDER BY deal_pk, participants, ctid ON CONFLICT (deal_pk, id) DO NOTHING"
+        )
     else:
         result = conn.exec_driver_sql(f"INSERT OR IGNORE INTO touches ({columns}) {chosen}")
+        # One row per person, named as its first activity names it (SQLite takes a bare
+        # column from the row min() picked), in key order for the unique index.
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO stakeholders ({people}) "
+            "SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM ("
+            f"SELECT deal_pk, participants, contact, min(rowid) {named} "
+            "GROUP BY deal_pk, participants)"
+        )
         conn.exec_driver_sql(f"DROP TABLE temp.{STAGE}")
     added = max(0, int(result.rowcount or 0))
-    touched = [
-        int(pk)
-        for pk in conn.execute(
-            select(t.touches.c.deal_pk)
-            .where(t.touches.c.pk > before)
-            .distinct()
-            .order_by(t.touches.c.deal_pk)
-        ).scalars()
-    ]
-    refresh(conn, touched)
-    return added, touched
+    return added, summaries.refresh_new_touches(conn, before)
 
 
 def refresh(conn: Connection, deal_pks: Sequence[int]) -> None:
@@ -204,7 +198,7 @@ def staged_count(conn: Connection) -> int:
 
 
 __all__ = [
-    "add_people",
+    "STAGE_COLUMNS",
     "begin",
     "created_of",
     "deal_pks",
