@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from unstuck.diagnosis import Diagnosis, DiagnosisContext, open_questions
-from unstuck.diagnosis.activity import LIVE_CHANNELS
 from unstuck.diagnosis.findings import (
     combine,
     grow,
@@ -35,6 +34,7 @@ from unstuck.diagnosis.findings import (
     quiet_severity,
     stage_severity,
 )
+from unstuck.diagnosis.people import last_engaged
 from unstuck.domain import Deal, FindingKind
 from unstuck.review.state import ScanSignals, ScanState
 from unstuck.store import ScanCache, ScanRow
@@ -110,40 +110,23 @@ def _cached_parts(deal: Deal, diagnosis: Diagnosis) -> tuple[str, list[float], d
 
 
 def valid_until(
-    deal: Deal, now: datetime, context: DiagnosisContext, diagnosis: Diagnosis | None = None
+    deal: Deal, now: datetime, context: DiagnosisContext, diagnosis: Diagnosis
 ) -> datetime:
     """The first moment after ``now`` when an event leaving one of the diagnosis' windows
     can change what is cached.
 
-    Without ``diagnosis``: any touch or answer leaving any window. With it, only the events
-    that count in each window: a person stops being engaged when their latest reply, call,
-    meeting or answer leaves ``engaged_days``; a note matters to ``notes_window_days`` only
-    if the detector found something in it; a request or concession leaves the decision loop
-    after ``loop_window_days``. Other touches come and go without changing any cached
-    severity, so most deals keep their cache for weeks instead of hours.
+    Only the events that count in each window: a person stops being engaged when their
+    latest reply, call, meeting or answer leaves ``engaged_days``; a note matters to
+    ``notes_window_days`` only if the detector found something in it; a request or
+    concession leaves the decision loop after ``loop_window_days``. Other touches come and
+    go without changing any cached severity, so most deals keep their cache for weeks
+    instead of hours.
     """
     s = context.signal_settings
-    if diagnosis is None:
-        windows = [
-            timedelta(days=d) for d in (s.engaged_days, s.notes_window_days, s.loop_window_days)
-        ]
-        moments = [x.at for x in deal.touches if x.at <= now]
-        moments += [a.at for a in deal.answers if a.at <= now]
-        leaving = (at + w for at in moments for w in windows if at + w > now)
-        return min(leaving, default=FOREVER)
     engaged = timedelta(days=s.engaged_days)
-    latest: dict[str, datetime] = {}
-    for touch in deal.touches:
-        if touch.at <= now and (touch.inbound or touch.channel in LIVE_CHANNELS):
-            for person in touch.with_:
-                latest[person] = max(latest.get(person, touch.at), touch.at)
-    for answer in deal.answers:
-        if answer.stakeholder and answer.at <= now:
-            latest[answer.stakeholder] = max(latest.get(answer.stakeholder, answer.at), answer.at)
-    signals = diagnosis.signals
-    ends = [at + engaged for at in latest.values()]
-    ends += [note.at + timedelta(days=s.notes_window_days) for note in signals.notes]
-    ends += [event.at + timedelta(days=s.loop_window_days) for event in signals.loop]
+    ends = [at + engaged for at in last_engaged(deal, deal.touches, now).values()]
+    ends += [note.at + timedelta(days=s.notes_window_days) for note in diagnosis.signals.notes]
+    ends += [event.at + timedelta(days=s.loop_window_days) for event in diagnosis.signals.loop]
     return min((end for end in ends if end > now), default=FOREVER)
 
 

@@ -83,14 +83,23 @@ def engaged_people(
     visit or a qualification answer is.
     """
     since = now - timedelta(days=days)
-    ids: set[str] = set()
+    latest = last_engaged(deal, touches, now)
+    return tuple(p.id for p in deal.stakeholders if p.id in latest and latest[p.id] >= since)
+
+
+def last_engaged(deal: Deal, touches: Sequence[Touch], now: datetime) -> dict[str, datetime]:
+    """When each person last engaged, by ``now``: spoke with the seller (a reply, a call, a
+    meeting, a visit) or answered a question. The stall scan's cache ends when the latest
+    of these leaves the engaged window (``scan.valid_until``)."""
+    latest: dict[str, datetime] = {}
     for touch in touches:
-        if touch.at >= since and (touch.inbound or touch.channel in LIVE_CHANNELS):
-            ids.update(touch.with_)
+        if touch.at <= now and (touch.inbound or touch.channel in LIVE_CHANNELS):
+            for person in touch.with_:
+                latest[person] = max(latest.get(person, touch.at), touch.at)
     for answer in deal.answers:
-        if answer.stakeholder and since <= answer.at <= now:
-            ids.add(answer.stakeholder)
-    return tuple(p.id for p in deal.stakeholders if p.id in ids)
+        if answer.stakeholder and answer.at <= now:
+            latest[answer.stakeholder] = max(latest.get(answer.stakeholder, answer.at), answer.at)
+    return latest
 
 
 def role_coverage(
@@ -193,6 +202,7 @@ __all__ = [
     "Resister",
     "conflicting_answers",
     "engaged_people",
+    "last_engaged",
     "resisters",
     "role_coverage",
     "scenario_for",

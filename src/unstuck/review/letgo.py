@@ -18,9 +18,8 @@ pay more on a typical deal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from statistics import median
 
 from unstuck.diagnosis import StageNorms
@@ -30,19 +29,6 @@ from unstuck.review.model import Economics, LetGo, LetGoCase
 from unstuck.review.state import Assessment
 
 
-def time_to_close(
-    history: Iterable[Deal],
-    stages: Sequence[str],
-    stage_order: Sequence[str],
-    norms: StageNorms,
-    now: datetime,
-    min_won: int,
-) -> dict[str, tuple[float, str]]:
-    """Per stage: (days won deals took from entering it to closing, where that comes from)."""
-    figures = ClosedFigures.learn(history, stage_order, now)
-    return to_close_from(figures, stages, stage_order, norms, min_won)
-
-
 def to_close_from(
     figures: ClosedFigures,
     stages: Sequence[str],
@@ -50,7 +36,8 @@ def to_close_from(
     norms: StageNorms,
     min_won: int,
 ) -> dict[str, tuple[float, str]]:
-    """``time_to_close`` from learned (or kept) figures: the median over the won deals
+    """Per stage: (days won deals took from entering it to closing, where that comes
+    from), from learned (or kept) figures: the median over the won deals
     when at least ``min_won`` passed through the stage, else the sum of the stage norms
     from there on."""
     result: dict[str, tuple[float, str]] = {}
@@ -129,4 +116,4 @@ def build_let_go(
     return LetGo(tuple(cases), typical, ratio, to_close)
 
 
-__all__ = ["build_let_go", "economics", "time_to_close", "to_close_from"]
+__all__ = ["build_let_go", "economics", "to_close_from"]
