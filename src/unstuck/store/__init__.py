@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -343,18 +342,12 @@ class Transaction:
 
     def set_derived(self, name: str, version: str, value: Any) -> None:
         """Keep a figure computed from the data at ``version``, replacing the old one."""
-        values = {"name": name, "version": version, "value": value}
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect: Any = sqlite if self.conn.dialect.name == "sqlite" else postgresql
+        statement = dialect.insert(t.derived).values(name=name, version=version, value=value)
         replace = {"version": version, "value": value}
-        if self.conn.dialect.name == "sqlite":
-            from sqlalchemy.dialects import sqlite
-
-            lite = sqlite.insert(t.derived).values(**values)
-            self.conn.execute(lite.on_conflict_do_update(index_elements=["name"], set_=replace))
-        else:
-            from sqlalchemy.dialects import postgresql
-
-            pg = postgresql.insert(t.derived).values(**values)
-            self.conn.execute(pg.on_conflict_do_update(index_elements=["name"], set_=replace))
+        self.conn.execute(statement.on_conflict_do_update(index_elements=["name"], set_=replace))
 
     def owners(self) -> list[str]:
         query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()
@@ -531,6 +524,8 @@ class Store:
         if keys is None or parts < 2 or in_memory or keys[1] - keys[0] < STALL_SPLIT_ABOVE:
             with self.read() as tx:
                 return tx.count_stalled(params, now, owner, limit)
+        from concurrent.futures import ThreadPoolExecutor  # only large pipelines need it
+
         low, high = keys
         step = (high - low) // parts + 1
         ranges = [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]

@@ -100,7 +100,7 @@ class WebService:
 
     def _closed_version(self) -> Hashable:
         with self.store.read() as tx:
-            return store_users.closed_version(tx.conn)
+            return tx.closed_version()
 
     def diagnoses(self, rows: list[PipelineRow], now: datetime) -> dict[str, Diagnosis]:
         context = self.context()
@@ -154,7 +154,7 @@ class WebService:
     def _model_version(self) -> Hashable:
         with self.store.read() as tx:
             newest = stored_models.list_models(tx)[:1]
-            closed = store_users.closed_version(tx.conn)
+            closed = tx.closed_version()
         return (newest[0].version if newest else None, closed)
 
     def chances(self, rows: list[PipelineRow], now: datetime) -> dict[str, Chance]:
