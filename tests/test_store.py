@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -329,3 +331,43 @@ def test_replies_since_a_moment_keep_the_last_one_before_it(store: Store) -> Non
     after = [t.at for t in globex().touches if t.inbound and t.at > since]
     expected = sorted(([max(before)] if before else []) + after)
     assert [t.at for t in recent.get("globex-crm", [])] == expected
+
+
+def test_a_first_load_writes_once_with_a_rollback_journal_then_wal_is_back(
+    tmp_path: Path, open_store: Opener
+) -> None:
+    store = open_store(str(tmp_path / "first.db"))
+    with store.write(first_load=True) as tx:
+        during = tx.conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        tx.import_deals([acme(), globex()], NOW)
+    with store.read() as tx:
+        after = tx.conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        assert tx.deal("acme-fleet") == acme().canonical()
+    assert (during, after) == ("delete", "wal")
+
+
+def test_a_first_load_keeps_wal_when_another_connection_has_the_file_open(
+    tmp_path: Path, open_store: Opener
+) -> None:
+    path = tmp_path / "shared.db"
+    store = open_store(str(path))
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("SELECT count(*) FROM deals").fetchall()
+        with store.write(first_load=True) as tx:
+            during = tx.conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            tx.import_deals([acme()], NOW)
+        assert reader.execute("SELECT count(*) FROM deals").fetchone() == (1,)
+    finally:
+        reader.close()
+    assert during == "wal"
+
+
+def test_canonical_sorts_and_dedupes_and_keeps_a_canonical_deal_as_it_is() -> None:
+    deal = acme()
+    shuffled = dataclasses.replace(deal, touches=(*reversed(deal.touches), deal.touches[0]))
+    ordered = shuffled.canonical()
+    key = lambda x: (x.at, x.direction.value, x.channel.value, x.summary)  # noqa: E731
+    assert ordered.touches == tuple(sorted(set(deal.touches), key=key))
+    assert ordered.canonical() is ordered  # nothing to change: no copy is made
+    assert shuffled.canonical() == ordered and shuffled.canonical() is not ordered

@@ -14,7 +14,7 @@ import test_import_files as files
 import test_import_tables as tables
 
 from unstuck.config import default_config
-from unstuck.domain import Channel, Direction, Touch
+from unstuck.domain import Channel, Deal, Direction, Pipeline, Touch
 from unstuck.errors import InputError
 from unstuck.importers import read_files
 from unstuck.importers.load import import_files
@@ -263,3 +263,22 @@ def test_xlsx_activities_take_the_generic_path_with_the_same_result(tmp_path, wr
     result = import_files(_app(store), paths, now=NOW)
     assert (result.touches_added, result.detected) == (3, memory.detected)
     assert _app(store).deal("102").touches == memory.pipeline.deals[1].touches
+
+
+@pytest.mark.parametrize("name", ["pipedrive", "salesforce data loader"])
+def test_new_deals_are_stored_alike_in_an_empty_store_and_beside_other_deals(
+    name, write, tmp_path, db_url, open_store
+):
+    """An empty store takes rows prepared by the reader, a filled one deals merged by id:
+    both must store the same."""
+    paths, mapping = _files(write, name)
+    empty = _app(open_store(str(tmp_path / "empty.db")))
+    import_files(empty, paths, mapping=mapping, now=NOW)
+    beside = _app(open_store(db_url))
+    other = Deal("other-1", "Other", "Qualified", datetime(2026, 1, 5))
+    beside.import_pipeline(Pipeline((other,)), NOW, dry_run=False)
+    result = import_files(beside, paths, mapping=mapping, now=NOW)
+    deals, heads = _state(beside)
+    heads.pop("other-1")
+    assert ([d for d in deals if d.id != "other-1"], heads) == _state(empty)
+    assert result.created == len(_state(empty)[0])

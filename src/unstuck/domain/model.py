@@ -134,18 +134,24 @@ class Deal:
         are one decision; the last one given wins.
         """
         decisions = {(d.at, d.decision): d for d in self.decisions}
-        return replace(
-            self,
-            stage_history=_sorted_unique(self.stage_history, lambda c: (c.at, c.stage)),
-            close_date_history=_sorted_unique(
+        ordered = {
+            "stage_history": _sorted_unique(self.stage_history, lambda c: (c.at, c.stage)),
+            "close_date_history": _sorted_unique(
                 self.close_date_history, lambda c: (c.at, c.expected_close)
             ),
-            answers=_sorted_unique(self.answers, lambda a: (a.at, a.question, a.stakeholder or "")),
-            touches=_sorted_unique(
+            "answers": _sorted_unique(
+                self.answers, lambda a: (a.at, a.question, a.stakeholder or "")
+            ),
+            "touches": _sorted_unique(
                 self.touches, lambda t: (t.at, t.direction.value, t.channel.value, t.summary)
             ),
-            decisions=tuple(sorted(decisions.values(), key=lambda d: (d.at, d.decision.value))),
-        )
+            "decisions": tuple(sorted(decisions.values(), key=lambda d: (d.at, d.decision.value))),
+        }
+        # Most deals are canonical already (a million-deal import builds them so): then
+        # the deal itself is the answer, without building a copy field by field.
+        if all(_same(getattr(self, name), value) for name, value in ordered.items()):
+            return self
+        return replace(self, **ordered)  # type: ignore[arg-type]
 
     def stage_entered_at(self) -> datetime:
         """When the deal entered its current stage (its creation if history is silent)."""
@@ -157,6 +163,11 @@ class Deal:
 
 def _sorted_unique(items: tuple[H, ...], key: Callable[[H], Any]) -> tuple[H, ...]:
     return tuple(sorted(dict.fromkeys(items), key=key))
+
+
+def _same(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    """The same items in the same order (by identity: canonical() keeps the objects)."""
+    return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,9 @@ def import_files(
     result = LoadResult(format=stream.format, dry_run=dry_run)
     try:
         try:
-            with app.store.write() as tx, bulk_touches.large_cache(tx.conn):
+            with app.store.read() as tx:
+                empty = tx.count_deals() == 0
+            with app.store.write(first_load=empty) as tx, bulk_touches.large_cache(tx.conn):
                 _Loader(tx, stream, now, result, skip_bad_rows is not None).run()
                 _finish(stream, result, skip_bad_rows)
                 if dry_run:
@@ -170,9 +172,16 @@ class _Loader:
     def run(self) -> None:
         # Into a store without deals every deal is new (the reader rejects repeated ids).
         self.first = self.tx.count_deals() == 0
-        for batch in self.stream.deals():
-            if self.writing:
-                self._write_deals(batch)
+        if self.first:
+            # Every deal is new: the reader turns them into rows, this process writes.
+            for prepared in self.stream.new_deals(self.now):
+                if self.writing:
+                    self.tx.insert_new_deals(prepared)
+                    self.result.created += len(prepared)
+        else:
+            for batch in self.stream.deals():
+                if self.writing:
+                    self._write_deals(batch)
         where: dict[str, int] = self.stream.index.where
         if self.writing:
             # From here on the index maps each deal id to its key in the store.

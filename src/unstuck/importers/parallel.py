@@ -24,6 +24,7 @@ way), so it closes none of them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
 import shutil
@@ -63,8 +64,10 @@ class ActivityWork:
 
 
 def _produce(
-    work: Work, finish: Callable[[], Any] | None, keep: int, folder: str, out: Any
+    work: Work, finish: Callable[[], Any] | None, keep: int, folder: str, out: Any, nice: int
 ) -> None:
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     log = RejectLog(keep, path=Path(folder) / "rejects.jsonl")
     try:
         for number, (name, batch) in enumerate(work(log), start=1):
@@ -95,6 +98,7 @@ class Producer:
         finish: Callable[[], Any] | None,
         keep: int,
         start: Literal["fork", "spawn"] = "fork",
+        nice: int = 0,
     ) -> None:
         context = (
             multiprocessing.get_context("spawn")
@@ -106,7 +110,9 @@ class Producer:
         self.rejects: dict[str, Any] = {}
         self.result: Any = None
         self.process = context.Process(
-            target=_produce, args=(work, finish, keep, self.folder, self.queue), daemon=True
+            target=_produce,
+            args=(work, finish, keep, self.folder, self.queue, nice),
+            daemon=True,
         )
         self.process.start()
 

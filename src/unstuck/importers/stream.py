@@ -46,9 +46,11 @@ from unstuck.importers.rows import (
     slug,
 )
 from unstuck.importers.source import Source
+from unstuck.store.bulk import Prepared, prepare
 
 DEAL_BATCH = 5000
 ACTIVITY_BATCH = 10_000
+ACTIVITY_NICE = 10  # the activities reader's priority below the import's
 # One activity to append, as the columns of a batch: deal id and its key in the store,
 # moment (naive UTC, as the store's text), channel, contact as written (or null),
 # summary, participant id (the contact's slug) and fingerprint (with that participant).
@@ -220,19 +222,30 @@ class StreamedImport:
 
     def deals(self, size: int = DEAL_BATCH) -> Iterator[list[Deal]]:
         """Whole deals in file order, ``size`` at a time; rejected rows are left out."""
+        yield from self._deals(size, None)
+
+    def new_deals(self, now: datetime, size: int = DEAL_BATCH) -> Iterator[Prepared]:
+        """The same deals as rows ready for ``bulk.write`` (``bulk.prepare`` at ``now``),
+        for a store that has none of them: the reader process does the work of turning
+        them into rows, so the writer only writes."""
+        yield from self._deals(size, now)
+
+    def _deals(self, size: int, now: datetime | None) -> Iterator[Any]:
+        """Deals (``now`` None) or prepared rows, ``size`` deals at a time."""
         if not self._prepared:
             self._start_activities()
             self._prepare()
         if not Producer.available():
-            yield from (batch for batch, _ in self._deal_batches(size))
+            for batch, _ in self._deal_batches(size):
+                yield batch if now is None else prepare(batch, now)
             self._unmatched_side_rows()
             return
-        producer = Producer(self._deal_work(size), self._deal_summary, self.rejects.keep)
+        producer = Producer(self._deal_work(size, now), self._deal_summary, self.rejects.keep)
         self._done.append(producer)  # closed with the import: its rejects spool is read last
-        for _, (batch, undated) in producer.batches():
+        for _, (batch, ids, undated) in producer.batches():
             self.undated.update(undated)
-            self.index.where.update(dict.fromkeys((d.id for d in batch), 0))
-            self._tick(len(batch))
+            self.index.where.update(dict.fromkeys(ids, 0))
+            self._tick(len(ids))
             yield batch
         self.rejects.absorb(producer.rejects)
         self._merge(producer.result)
@@ -246,15 +259,22 @@ class StreamedImport:
             # Spawned, not forked: polars' thread pool does not survive a fork, and this
             # process may have used it already (an earlier import in the same process).
             work = ActivityWork(jobs, ACTIVITY_BATCH)
-            self._producer = Producer(work, work.footers, self.rejects.keep, start="spawn")
+            # It runs far ahead of the writer, which needs the deals first: at a lower
+            # priority it takes the cores the deals reader and the writer leave idle.
+            self._producer = Producer(
+                work, work.footers, self.rejects.keep, start="spawn", nice=ACTIVITY_NICE
+            )
 
-    def _deal_work(self, size: int) -> Callable[[RejectLog], Iterator[tuple[str, Any]]]:
+    def _deal_work(
+        self, size: int, now: datetime | None
+    ) -> Callable[[RejectLog], Iterator[tuple[str, Any]]]:
         def work(log: RejectLog) -> Iterator[tuple[str, Any]]:  # runs in the child
             self.rejects = log
             self.progress = None
             self._before = (self.ctx.rows_ok, dict(self.ctx.rows_read), dict(self.ctx.skipped))
             for batch, undated in self._deal_batches(size):
-                yield "deals", (batch, undated)
+                ids = [deal.id for deal in batch]
+                yield "deals", (batch if now is None else prepare(batch, now), ids, undated)
             self._unmatched_side_rows()
 
         return work

@@ -37,8 +37,8 @@ from unstuck.domain import (
     Touch,
     summarize,
 )
+from unstuck.store import bulk, events, rows, stall, summaries, users, write
 from unstuck.store import engine as _engine
-from unstuck.store import events, rows, stall, summaries, users, write
 from unstuck.store import schema as t
 from unstuck.store.write import ImportResult
 
@@ -405,6 +405,10 @@ class Transaction:
     ) -> ImportResult:
         return write.write_deals(self.conn, deals, now, dry_run=dry_run, all_new=all_new)
 
+    def insert_new_deals(self, batch: bulk.Prepared) -> None:
+        """Write deals none of which is stored yet, prepared by ``bulk.prepare``."""
+        bulk.write(self.conn, batch)
+
     def add_deal(self, deal: Deal, now: datetime) -> None:
         write.write_deals(self.conn, [deal], now)
 
@@ -543,8 +547,10 @@ class Store:
             yield Transaction(conn)
 
     @contextmanager
-    def write(self) -> Iterator[Transaction]:
-        with _engine.connect(self.engine, write=True) as conn:
+    def write(self, first_load: bool = False) -> Iterator[Transaction]:
+        """One write transaction; ``first_load`` for a large import into an empty store
+        (see ``engine.connect``)."""
+        with _engine.connect(self.engine, write=True, first_load=first_load) as conn:
             yield Transaction(conn)
 
     def close(self) -> None:

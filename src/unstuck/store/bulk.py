@@ -1,87 +1,61 @@
 """The bulk path for new deals: rows straight to the driver, no per-row ORM work.
 
-SQLite gets ``executemany`` on the raw connection, PostgreSQL gets ``COPY``. Primary
-keys are handed out here (the write transaction holds the database's write lock on
-SQLite, and an exclusive table lock on PostgreSQL), so a batch of deals and all their
-history is written without reading anything back. Used by every import of new deals.
+Two steps. :func:`prepare` turns deals into rows of plain values (texts, numbers, None)
+without a connection, so it can run in the import's reader process while this one
+writes; :func:`write` gives the rows their keys and hands them to the driver
+(``executemany`` on the raw SQLite connection, ``COPY`` on PostgreSQL). Deal keys are
+handed out before writing (under the write lock ``BEGIN IMMEDIATE`` holds on SQLite,
+from the table's sequence on PostgreSQL), so a batch of deals and all their history is
+written without reading anything back; history rows take their own keys from the
+database. Used by every import of new deals.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, func, select, text
+from sqlalchemy import Connection, func, select, text
 
 from unstuck.domain import Deal, summarize
 from unstuck.store import rows
 from unstuck.store import schema as t
 
-DEAL_COLUMNS = [c.name for c in t.deals.columns]
-TOUCH_COLUMNS = [
-    "pk",
-    "deal_pk",
-    "at",
-    "direction",
-    "channel",
-    "kind",
-    "participants",
-    "summary",
-    "fingerprint",
-]
+DEAL_COLUMNS = [c.name for c in t.deals.columns if c.name != "pk"]
+_ACCOUNT = DEAL_COLUMNS.index("account_pk")
+# History tables: their columns after deal_pk, in the order the rows carry them.
 CHILD_COLUMNS = {
-    "stakeholders": [
-        "pk",
-        "deal_pk",
-        "id",
-        "name",
-        "email",
-        "title",
-        "roles",
-        "stance",
-        "authority",
-        "faction",
-    ],
-    "answers": ["pk", "deal_pk", "question", "stakeholder", "answer", "at", "fingerprint"],
-    "stage_changes": ["pk", "deal_pk", "stage", "at"],
-    "close_date_changes": ["pk", "deal_pk", "expected_close", "at"],
-    "decisions": ["pk", "deal_pk", "decision", "reason", "decided_by", "at"],
-}
+    name: [c.name for c in t.metadata.tables[name].columns if c.name not in ("pk", "deal_pk")]
+    for name in ("stakeholders", "touches", "answers", "stage_changes", "close_date_changes",
+                 "decisions")
+}  # fmt: skip
 
 
-class _Keys:
-    """Primary keys for a batch, handed out before any row is written.
+@dataclass
+class Prepared:
+    """A batch of new deals as rows of plain values, ready for :func:`write`.
 
-    SQLite: the next free key per table, read under the write lock BEGIN IMMEDIATE
-    holds, so no other writer can take it. PostgreSQL: drawn from each table's own
-    sequence, so concurrent single-row inserts never collide with the batch.
+    ``deals`` rows follow ``DEAL_COLUMNS`` with the account's *name* where its key goes;
+    ``children`` rows start with the deal's place in ``ids`` where its key goes.
+    Picklable and cheap to unpickle: what a reader process hands to the writer.
     """
 
-    def __init__(self, conn: Connection, counts: dict[str, int]) -> None:
-        self.pools: dict[str, Iterator[int]] = {}
-        for name, count in counts.items():
-            if conn.dialect.name == "postgresql":
-                drawn = conn.execute(
-                    text(
-                        f"SELECT nextval(pg_get_serial_sequence('{name}', 'pk')) "
-                        "FROM generate_series(1, :n)"
-                    ),
-                    {"n": count},
-                ).scalars()
-                self.pools[name] = iter(list(drawn))
-            else:
-                table = t.metadata.tables[name]
-                top = int(conn.execute(select(func.max(table.c.pk))).scalar() or 0)
-                self.pools[name] = iter(range(top + 1, top + 1 + count))
+    ids: list[str] = field(default_factory=list)
+    accounts: dict[str, str | None] = field(default_factory=dict)  # name -> account type
+    deals: list[tuple[Any, ...]] = field(default_factory=list)
+    children: dict[str, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {name: [] for name in CHILD_COLUMNS}
+    )
 
-    def take(self, name: str) -> int:
-        return next(self.pools[name])
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
-def _sqlite_value(value: Any) -> Any:
-    # The text forms SQLAlchemy's SQLite types read back.
+def _plain(value: Any) -> Any:
+    """The text forms SQLAlchemy's SQLite types read back (and PostgreSQL's COPY reads)."""
     if isinstance(value, datetime):
         return value.isoformat(" ", "microseconds")
     if isinstance(value, date):
@@ -91,112 +65,83 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _sqlite_rows(
-    name: str, columns: list[str], batch: list[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
-    """The batch with only its date, time and JSON columns converted: checking every
-    value's type was a third of the time spent writing a million deals."""
-    table = t.metadata.tables[name]
-    kinds = (DateTime, Date, JSON)
-    convert = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, kinds)]
-    if not convert:
-        return batch
-    out: list[tuple[Any, ...]] = []
-    for row in batch:
-        values = list(row)
-        for i in convert:
-            if values[i] is not None:
-                values[i] = _sqlite_value(values[i])
-        out.append(tuple(values))
-    return out
-
-
-def _batch_rows(
-    deals: Sequence[Deal], accounts: dict[str, int], now: datetime, keys: _Keys
-) -> dict[str, list[tuple[Any, ...]]]:
-    out: dict[str, list[tuple[Any, ...]]] = {
-        name: [] for name in ("deals", "touches", *CHILD_COLUMNS)
-    }
-    for deal in deals:
-        pk = keys.take("deals")
-        head = rows.deal_values(deal, accounts.get(deal.account or ""), now)
+def prepare(deals: Sequence[Deal], now: datetime) -> Prepared:
+    """Rows for deals none of which is stored yet (no connection needed)."""
+    batch = Prepared()
+    for place, deal in enumerate(deals):
+        deal = deal.canonical()
+        batch.ids.append(deal.id)
+        if deal.account:
+            kind = deal.account_type.value if deal.account_type else None
+            batch.accounts[deal.account] = kind or batch.accounts.get(deal.account)
+        head = rows.deal_values(deal, None, now)
         head.update(rows.summary_values(summarize(deal)))
-        head["pk"] = pk
-        out["deals"].append(tuple(head[c] for c in DEAL_COLUMNS))
-        for x in deal.touches:
-            out["touches"].append(
-                (
-                    keys.take("touches"),
-                    pk,
-                    x.at,
-                    x.direction.value,
-                    x.channel.value,
-                    x.kind.value if x.kind else None,
-                    ",".join(x.with_),
-                    x.summary,
-                    rows.touch_fingerprint(x),
-                )
-            )
-        for name, children in rows.child_rows(deal, pk).items():
-            if name == "touches":
-                continue
-            columns = CHILD_COLUMNS[name]
+        head["account_pk"] = deal.account or None
+        batch.deals.append(tuple(_plain(head[c]) for c in DEAL_COLUMNS))
+        for name, children in rows.child_rows(deal, place).items():
+            columns, out = CHILD_COLUMNS[name], batch.children[name]
             for child in children:
-                child["pk"] = keys.take(name)
-                out[name].append(tuple(child[c] for c in columns))
-    return out
+                out.append((place, *(_plain(child[c]) for c in columns)))
+    return batch
 
 
-def create(
-    conn: Connection, deals: Sequence[Deal], accounts: dict[str, int], now: datetime
-) -> None:
-    """Insert new deals (ids not yet stored) with all their history."""
-    if not deals:
-        return
-    names = ["deals", "touches", *CHILD_COLUMNS]
-    counts = {
-        "deals": len(deals),
-        "touches": sum(len(d.touches) for d in deals),
-        "stakeholders": sum(len(d.stakeholders) for d in deals),
-        "answers": sum(len(d.answers) for d in deals),
-        "stage_changes": sum(len(d.stage_history) for d in deals),
-        "close_date_changes": sum(len(d.close_date_history) for d in deals),
-        "decisions": sum(len(d.decisions) for d in deals),
-    }
-    keys = _Keys(conn, counts)
-    batch = _batch_rows(deals, accounts, now, keys)
-    columns = {"deals": DEAL_COLUMNS, "touches": TOUCH_COLUMNS, **CHILD_COLUMNS}
-    raw = conn.connection.driver_connection
+def _deal_keys(conn: Connection, count: int) -> list[int]:
+    """Keys for ``count`` new deals: the next free ones (SQLite, under the write lock),
+    or drawn from the table's sequence (PostgreSQL), so concurrent inserts never collide."""
     if conn.dialect.name == "postgresql":
-        _copy(raw, batch, columns)
+        sequence = "nextval(pg_get_serial_sequence('deals', 'pk'))"
+        query = text(f"SELECT {sequence} FROM generate_series(1, :n)")
+        drawn = conn.execute(query, {"n": count}).scalars()
+        return [int(pk) for pk in drawn]
+    top = int(conn.execute(select(func.max(t.deals.c.pk))).scalar() or 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def write(conn: Connection, batch: Prepared) -> None:
+    """Insert a prepared batch: the deals (none stored yet) with all their history."""
+    if not batch.ids:
         return
-    cursor = raw.cursor()  # type: ignore[union-attr]
+    from unstuck.store.write import account_keys  # write builds on this module
+
+    keys = _deal_keys(conn, len(batch.ids))
+    accounts = account_keys(conn, batch.accounts)
+    out: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {
+        "deals": (
+            ["pk", *DEAL_COLUMNS],
+            [
+                (pk, *row[:_ACCOUNT], accounts.get(row[_ACCOUNT]), *row[_ACCOUNT + 1 :])
+                for pk, row in zip(keys, batch.deals, strict=True)
+            ],
+        )
+    }
+    for name, children in batch.children.items():
+        if children:
+            out[name] = (
+                ["deal_pk", *CHILD_COLUMNS[name]],
+                [(keys[row[0]], *row[1:]) for row in children],
+            )
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            for name, (columns, table_rows) in out.items():
+                with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in table_rows:
+                        copy.write_row(row)
+        return
+    cursor = raw.cursor()
     try:
-        for name in names:
-            if batch[name]:
-                marks = ", ".join("?" for _ in columns[name])
-                cursor.executemany(
-                    f"INSERT INTO {name} ({', '.join(columns[name])}) VALUES ({marks})",
-                    _sqlite_rows(name, columns[name], batch[name]),
-                )
+        for name, (columns, table_rows) in out.items():
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(
+                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", table_rows
+            )
     finally:
         cursor.close()
 
 
-def _copy(raw: Any, batch: dict[str, list[tuple[Any, ...]]], columns: dict[str, list[str]]) -> None:
-    with raw.cursor() as cursor:
-        for name, table_rows in batch.items():
-            if not table_rows:
-                continue
-            values = table_rows
-            if name == "deals":
-                index = columns["deals"].index("fields")
-                values = [
-                    (*row[:index], json.dumps(row[index]), *row[index + 1 :]) for row in table_rows
-                ]
-            with cursor.copy(f"COPY {name} ({', '.join(columns[name])}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
+def create(conn: Connection, deals: Sequence[Deal], now: datetime) -> None:
+    """Insert new deals (ids not yet stored) with all their history."""
+    write(conn, prepare(deals, now))
 
 
-__all__ = ["create"]
+__all__ = ["DEAL_COLUMNS", "Prepared", "create", "prepare", "write"]

@@ -164,8 +164,15 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
 
 @contextmanager
-def connect(engine: Engine, write: bool = False) -> Iterator[Connection]:
-    """A connection inside one transaction: committed on success, rolled back on error."""
+def connect(engine: Engine, write: bool = False, first_load: bool = False) -> Iterator[Connection]:
+    """A connection inside one transaction: committed on success, rolled back on error.
+
+    ``first_load`` (a write filling an empty store) lets SQLite keep a rollback journal
+    for this one transaction, when no other connection has the file open: the pages of
+    an empty database are then written once, where the WAL writes them twice (to the log,
+    then back at the checkpoint; 4 GB for twenty million touches). Readers would wait for
+    the whole transaction, which is why only a first load does it. WAL is back after.
+    """
     try:
         conn = engine.connect()
     except OperationalError as exc:
@@ -174,13 +181,41 @@ def connect(engine: Engine, write: bool = False) -> Iterator[Connection]:
             f"cannot connect to {describe(engine)}: {reason}. Check --db / UNSTUCK_DB and "
             "that the server is running."
         ) from None
+    rollback = first_load and write and _rollback_journal(conn)
     try:
         if write:
             conn.execution_options(unstuck_write=True)
         with conn.begin():
             yield conn
     finally:
+        if rollback:
+            _wal_journal(conn)
         conn.close()
+
+
+def _rollback_journal(conn: Connection) -> bool:
+    """Switch this SQLite file to a rollback journal if nobody else has it open."""
+    if conn.dialect.name != "sqlite":
+        return False
+    raw: Any = conn.connection.driver_connection
+    try:
+        mode = raw.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except Exception:  # another connection holds the file: keep WAL
+        return False
+    if str(mode).lower() != "delete":
+        return False
+    # A rollback journal is only as safe as WAL against power loss with FULL sync.
+    raw.execute("PRAGMA synchronous = FULL")
+    return True
+
+
+def _wal_journal(conn: Connection) -> None:
+    raw: Any = conn.connection.driver_connection
+    try:
+        raw.execute("PRAGMA journal_mode = WAL")
+        raw.execute("PRAGMA synchronous = NORMAL")
+    except Exception:  # busy: the next connection to open the file sets WAL again
+        conn.invalidate()
 
 
 __all__ = ["check_schema", "connect", "create", "describe", "to_url", "upgrade"]

@@ -47,6 +47,12 @@ def account_pks(conn: Connection, deals: Iterable[Deal]) -> dict[str, int]:
         if deal.account:
             kind = deal.account_type.value if deal.account_type else None
             wanted[deal.account] = kind or wanted.get(deal.account)
+    return account_keys(conn, wanted)
+
+
+def account_keys(conn: Connection, wanted: dict[str, str | None]) -> dict[str, int]:
+    """Ids of accounts by name (name -> account type, None when unknown), creating the
+    missing ones; a known type replaces the stored one."""
     if not wanted:
         return {}
     existing = {
@@ -118,7 +124,8 @@ def write_deals(
         chunk = ids[start : start + 500]
         query = select(t.deals.c.pk).where(t.deals.c.id.in_(chunk))
         existing.update((d.id, d.canonical()) for d in rows.load_deals(conn, query))
-    accounts = {} if dry_run else account_pks(conn, incoming)
+    old_ones = [deal for deal in incoming if deal.id in existing]
+    accounts = {} if dry_run else account_pks(conn, old_ones)
     fresh: list[Deal] = []
     for deal in incoming:
         old = existing.get(deal.id)
@@ -135,7 +142,7 @@ def write_deals(
             _replace(conn, merged, accounts, now, old)
     if not dry_run:
         for start in range(0, len(fresh), BATCH):
-            bulk.create(conn, fresh[start : start + BATCH], accounts, now)
+            bulk.create(conn, fresh[start : start + BATCH], now)
     return result
 
 
