@@ -130,3 +130,44 @@ def test_a_large_pipeline_is_judged_in_key_ranges_side_by_side_with_the_same_ans
     split = app.store.count_stalled(params, NOW, None, 40)
     assert (split.judged, split.stalled) == (whole.judged, whole.stalled) and whole.stalled > 0
     assert [w[0] for w in split.worst] == [w[0] for w in whole.worst]
+
+
+def _touch_some(app: Unstuck, count: int) -> list[str]:
+    """Log a seller's touch on ``count`` open deals: their caches are no longer valid."""
+    from unstuck.domain import Channel, Direction, Status, Touch
+
+    with app.store.read() as tx:
+        ids = [r.id for r in tx.deal_rows(status=Status.OPEN)][:count]
+    for deal_id in ids:
+        with app.store.write() as tx:
+            tx.log_touch(deal_id, Touch(NOW, Direction.OUTBOUND, Channel.EMAIL, summary="ping"))
+    return ids
+
+
+def test_the_pass_lists_the_deals_written_since_their_cache_was_filled(app: Unstuck) -> None:
+    context = app.diagnosis_context()
+    params = scan.sql_params(context, scan.context_key(context))
+    app._worst(NOW, None, context, 10)  # every cache filled
+    with app.store.read() as tx:
+        before = tx.count_stalled(params, NOW, None, 10)
+    touched = _touch_some(app, 3)
+    with app.store.read() as tx:
+        after = tx.count_stalled(params, NOW, None, 10)
+        cut = tx.count_stalled(params, NOW, None, 10, stale_listed=2)
+    assert (before.stale, before.stale_total, before.complete) == ([], 0, True)
+    assert sorted(after.stale) == sorted(touched) and after.complete
+    assert after.judged == before.judged - 3
+    assert (len(cut.stale), cut.stale_total, cut.complete) == (2, 3, False)
+
+
+@pytest.mark.parametrize("listed", [0, 2, 500])
+def test_stale_caches_listed_or_refreshed_first_give_the_same_ranking(
+    app: Unstuck, monkeypatch: pytest.MonkeyPatch, listed: int
+) -> None:
+    """Listed by the pass (few) or too many to list (refreshed, then counted again)."""
+    from unstuck.store import stall
+
+    monkeypatch.setattr(stall, "STALE_LISTED", listed)
+    app._worst(NOW, None, app.diagnosis_context(), 10)
+    _touch_some(app, 6)
+    assert assert_same(app, NOW + timedelta(days=2)) > 0

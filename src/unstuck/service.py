@@ -263,19 +263,28 @@ class Unstuck:
         self, now: datetime, owner: str | None, context: DiagnosisContext, limit: int
     ) -> tuple[list[scan.Verdict], int, int]:
         """The ``limit`` worst stalled deals, how many are stalled and how many were
-        judged, with the database doing the counting (``store/stall.py``): only the deals
-        whose cache is not valid at ``now`` are read and diagnosed here."""
+        judged, with the database doing the counting (``store/stall.py``). The same pass
+        lists the deals whose cache is not valid at ``now``; only those are read and
+        diagnosed here. When they are too many to list, their caches are refreshed first
+        and the database counts again."""
         key = scan.context_key(context)
-        with self.store.read() as tx:
-            stale = tx.scan_rows(owner, stale_for=(key, now))
-        uncached = [
-            found for _, found, cached in self._refresh(stale, now, context, key) if not cached
-        ]
-        counted = self.store.count_stalled(scan.sql_params(context, key), now, owner, limit)
+        params = scan.sql_params(context, key)
+        counted = self.store.count_stalled(params, now, owner, limit)
+        if counted.complete:
+            with self.store.read() as tx:
+                stale = tx.scan_rows(owner, ids=counted.stale) if counted.stale else []
+            diagnosed = [found for _, found, _ in self._refresh(stale, now, context, key)]
+        else:
+            with self.store.read() as tx:
+                stale = tx.scan_rows(owner, stale_for=(key, now))
+            refreshed = self._refresh(stale, now, context, key)
+            # Deals whose cache cannot be kept (history after now) stay out of the count.
+            diagnosed = [found for _, found, cached in refreshed if not cached]
+            counted = self.store.count_stalled(params, now, owner, limit)
         worst = [scan.Verdict(i, value, True, severity) for i, value, severity in counted.worst]
-        stuck = scan.worst_first(worst + uncached)[:limit]
-        count = counted.stalled + sum(v.stalled for v in uncached)
-        return stuck, count, counted.judged + len(uncached)
+        stuck = scan.worst_first(worst + diagnosed)[:limit]
+        count = counted.stalled + sum(v.stalled for v in diagnosed)
+        return stuck, count, counted.judged + len(diagnosed)
 
     def scan_verdicts(
         self, now: datetime, owner: str | None, context: DiagnosisContext

@@ -238,7 +238,10 @@ def test_deals_without_a_created_date_take_their_earliest_activity(write, store)
     assert (again.updated, again.unchanged) == (0, 3)
 
 
-def test_progress_is_reported_while_streaming(write, store):
+def test_progress_is_reported_while_streaming(write, store, monkeypatch):
+    from unstuck.importers import stream
+
+    monkeypatch.setattr(stream, "ACTIVITY_BATCH", 10_000)  # a report per batch at least
     seen: list[int] = []
     deals = write("deals.csv", crms.PIPEDRIVE_DEALS)
     import_files(

@@ -205,10 +205,14 @@ class Transaction:
         return filters
 
     def scan_rows(
-        self, owner: str | None = None, stale_for: tuple[str, datetime] | None = None
+        self,
+        owner: str | None = None,
+        stale_for: tuple[str, datetime] | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[ScanRow]:
         """Every open deal's summary columns and cached scan severities, no history;
-        with ``stale_for=(key, now)`` only those whose cache is not valid at ``now``."""
+        with ``stale_for=(key, now)`` only those whose cache is not valid at ``now``, with
+        ``ids`` only those deals (a few hundred at most)."""
         d, c = t.deals, t.close_date_changes
         last_close_change = (
             select(func.max(c.c.at)).where(c.c.deal_pk == d.c.pk).correlate(d).scalar_subquery()
@@ -234,6 +238,8 @@ class Transaction:
         if stale_for is not None:
             key, now = stale_for
             query = query.where(stall.valid_cache(key, now).is_not(True))
+        if ids is not None:
+            query = query.where(d.c.id.in_(list(ids)))
         out = []
         for row in self.conn.execute(query).all():
             (
@@ -314,13 +320,15 @@ class Transaction:
         owner: str | None,
         limit: int,
         keys: tuple[int, int] | None = None,
+        stale_listed: int | None = None,
     ) -> stall.StallCount:
         """The stall scan in SQL over the open deals whose cache is valid at ``now``
-        (those with a key in ``keys``, both ends included, when given)."""
+        (those with a key in ``keys``, both ends included, when given); the others are
+        listed, up to ``stale_listed`` (``stall.StallCount``)."""
         filters = self._filters(Status.OPEN, owner, None)
         if keys is not None:
             filters.append(t.deals.c.pk.between(*keys))
-        return stall.count_stalled(self.conn, params, now, filters, limit)
+        return stall.count_stalled(self.conn, params, now, filters, limit, stale_listed)
 
     def key_range(self) -> tuple[int, int] | None:
         """The smallest and largest deal key, or None without deals."""

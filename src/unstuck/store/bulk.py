@@ -13,12 +13,12 @@ database. Used by every import of new deals.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import JSON, Connection, Date, DateTime, func, select, text
 
 from unstuck.domain import Deal, summarize
 from unstuck.store import rows
@@ -54,20 +54,42 @@ class Prepared:
         return len(self.ids)
 
 
-def _plain(value: Any) -> Any:
-    """The text forms SQLAlchemy's SQLite types read back (and PostgreSQL's COPY reads)."""
-    if isinstance(value, datetime):
-        return value.isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
+def _stamp(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+def _converters(table: str, columns: list[str]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(place, conversion) of the columns whose values need one: the text forms
+    SQLAlchemy's SQLite types read back (and PostgreSQL's COPY reads)."""
+    kinds = {DateTime: _stamp, Date: date.isoformat, JSON: json.dumps}
+    types = t.metadata.tables[table].c
+    return [
+        (place, convert)
+        for place, name in enumerate(columns)
+        for kind, convert in kinds.items()
+        if isinstance(types[name].type, kind)
+    ]
+
+
+_CONVERT = {
+    name: _converters(name, columns)
+    for name, columns in (("deals", DEAL_COLUMNS), *CHILD_COLUMNS.items())
+}
+
+
+def _plain(values: list[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    """Only the date, time and JSON columns converted: checking every value's type was a
+    third of the time spent writing a million deals."""
+    for place, convert in converters:
+        if values[place] is not None:
+            values[place] = convert(values[place])
+    return values
 
 
 def prepare(deals: Sequence[Deal], now: datetime) -> Prepared:
     """Rows for deals none of which is stored yet (no connection needed)."""
     batch = Prepared()
+    deal_convert = _CONVERT["deals"]
     for place, deal in enumerate(deals):
         deal = deal.canonical()
         batch.ids.append(deal.id)
@@ -77,11 +99,11 @@ def prepare(deals: Sequence[Deal], now: datetime) -> Prepared:
         head = rows.deal_values(deal, None, now)
         head.update(rows.summary_values(summarize(deal)))
         head["account_pk"] = deal.account or None
-        batch.deals.append(tuple(_plain(head[c]) for c in DEAL_COLUMNS))
+        batch.deals.append(tuple(_plain([head[c] for c in DEAL_COLUMNS], deal_convert)))
         for name, children in rows.child_rows(deal, place).items():
-            columns, out = CHILD_COLUMNS[name], batch.children[name]
+            columns, out, convert = CHILD_COLUMNS[name], batch.children[name], _CONVERT[name]
             for child in children:
-                out.append((place, *(_plain(child[c]) for c in columns)))
+                out.append((place, *_plain([child[c] for c in columns], convert)))
     return batch
 
 

@@ -3,9 +3,10 @@
 ``unstuck.scan`` decides whether an open deal is stalled from its summary columns and the
 cached severities of the findings that change only with the deal. This module states the
 same arithmetic in SQL, so the database counts the stalled deals and returns the worst
-ones without sending a million rows to Python. It reads only deals whose cache is valid
-at ``now`` (the caller refreshes the others first) and needs three numbers the cache keeps
-beside its text: the largest cached severity (``static_max``), the product of
+ones without sending a million rows to Python. It judges only deals whose cache is valid
+at ``now``; the same pass lists the others (when there are few: a deal written since the
+cache was filled has none), for the caller to diagnose in full. It needs three numbers
+the cache keeps beside its text: the largest cached severity (``static_max``), the product of
 ``1 - share * s`` over the cached severities (``static_prod``), and the moment the why was
 last mentioned (``why_since``; null when the why is missing, whose fixed severity is
 already among the cached ones).
@@ -20,7 +21,7 @@ side; a test checks the query against the Python scan deal by deal on both datab
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -48,13 +49,27 @@ class StallParams:
     ceiling: float = 0.99
 
 
+# Deals without a valid cache listed by the pass; with more, the caller refreshes the
+# cache of all of them first (a store just filled by a CSV import, changed rules).
+STALE_LISTED = 500
+
+
 @dataclass(frozen=True)
 class StallCount:
-    """What the query found: open deals judged, how many are stalled, the worst few."""
+    """What the query found: open deals judged (a valid cache), how many are stalled, the
+    worst few, and the deals left out for want of a valid cache: ``stale_total`` of them,
+    listed in ``stale`` when there are at most ``STALE_LISTED``."""
 
     judged: int
     stalled: int
     worst: list[tuple[str, float | None, float]]  # (id, value, severity), worst first
+    stale: list[str] = field(default_factory=list)
+    stale_total: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Every deal left out is listed in ``stale``."""
+        return len(self.stale) == self.stale_total
 
 
 def _seconds(moment: datetime | date) -> float:
@@ -95,8 +110,9 @@ def _fenced(query: Any) -> Any:
 
 
 def _verdicts(sql: _Sql, p: StallParams, now: datetime, filters: list[Any]) -> Any:
-    """Per deal: id, value, the largest severity ``m`` and the product ``p`` of
-    ``1 - share * s`` over all severities, cached and clock (``scan.verdict``)."""
+    """Per deal: id, value, whether its cache is valid (1 or 0), the largest severity
+    ``m`` and the product ``p`` of ``1 - share * s`` over all severities, cached and clock
+    (``scan.verdict``; meaningless without a valid cache)."""
     d = t.deals
     now_s = _seconds(now)
 
@@ -127,7 +143,8 @@ def _verdicts(sql: _Sql, p: StallParams, now: datetime, filters: list[Any]) -> A
             (d.c.close_date_pushes - p.close_pushes).label("pushed_over"),
             days_since(d.c.why_since).label("why_days"),
             days_since(d.c.created).label("age"),
-        ).where(*filters, valid_cache(p.key, now))
+            case((valid_cache(p.key, now), 1), else_=0).label("valid"),
+        ).where(*filters)
     )
     b = base.c
     quiet = case(
@@ -165,6 +182,7 @@ def _verdicts(sql: _Sql, p: StallParams, now: datetime, filters: list[Any]) -> A
             b.value,
             b.static_max,
             b.static_prod,
+            b.valid,
             quiet.label("q"),
             stage.label("s"),
             overdue.label("o"),
@@ -179,7 +197,7 @@ def _verdicts(sql: _Sql, p: StallParams, now: datetime, filters: list[Any]) -> A
     worst = sql.greatest(
         func.coalesce(c.static_max, 0.0), *[func.coalesce(x, 0.0) for x in severities]
     )
-    return _fenced(select(c.id, c.value, worst.label("m"), product.label("p")))
+    return _fenced(select(c.id, c.value, c.valid, worst.label("m"), product.label("p")))
 
 
 def valid_cache(key: str, now: datetime) -> Any:
@@ -201,48 +219,65 @@ def merge(parts: Sequence[StallCount], limit: int) -> StallCount:
         (row for part in parts for row in part.worst), key=lambda r: (-r[2], -(r[1] or 0.0), r[0])
     )
     return StallCount(
-        sum(part.judged for part in parts), sum(part.stalled for part in parts), worst[:limit]
+        sum(part.judged for part in parts),
+        sum(part.stalled for part in parts),
+        worst[:limit],
+        [ident for part in parts for ident in part.stale],
+        sum(part.stale_total for part in parts),
     )
 
 
 def count_stalled(
-    conn: Connection, p: StallParams, now: datetime, filters: list[Any], limit: int
+    conn: Connection,
+    p: StallParams,
+    now: datetime,
+    filters: list[Any],
+    limit: int,
+    stale_listed: int | None = None,
 ) -> StallCount:
-    """Count the stalled deals among those matching ``filters`` with a valid cache, and
-    return the ``limit`` worst (severity, then value, then id, as ``scan.worst_first``).
+    """Count the stalled deals among those matching ``filters`` with a valid cache, return
+    the ``limit`` worst (severity, then value, then id, as ``scan.worst_first``) and list
+    the deals without a valid cache (up to ``stale_listed``; see ``StallCount``).
 
-    One pass: every deal is judged once, the counts ride along as window aggregates over
-    all of them, and the stalled deals sort first so the ``limit`` rows kept are the worst
-    (two queries, one counting and one ranking, took half as long again).
+    One pass: every deal is read once, the counts ride along as window aggregates over
+    all of them, and the deals without a valid cache sort first, then the stalled ones, so
+    the rows kept are those to list and the worst (separate queries for counting, ranking
+    and finding stale caches took half as long again, and a fifth more).
     """
+    listed = STALE_LISTED if stale_listed is None else stale_listed
     sql = _Sql(conn.dialect.name)
     inner = _verdicts(sql, p, now, filters)
+    valid = inner.c.valid
     combined = 1.0 - (1.0 - inner.c.m) * inner.c.p / (1.0 - p.share * inner.c.m)
     severity = sql.least(combined, p.ceiling)
-    stalled = case((inner.c.m >= p.stalled_severity, 1), else_=0)
+    stalled = case((and_(valid == 1, inner.c.m >= p.stalled_severity), 1), else_=0)
     rows = conn.execute(
         select(
             inner.c.id,
             inner.c.value,
             severity,
             stalled,
+            valid,
             func.count().over(),
+            func.sum(valid).over(),
             func.sum(stalled).over(),
         )
         .order_by(
+            valid,
             stalled.desc(),
             severity.desc(),
             func.coalesce(inner.c.value, 0.0).desc(),
             inner.c.id,
         )
-        .limit(max(limit, 1))
+        .limit(max(limit, 1) + listed)
     ).all()
     if not rows:
         return StallCount(0, 0, [])
-    worst = [
-        (ident, value, float(sev)) for ident, value, sev, is_stalled, _, _ in rows if is_stalled
-    ]
-    return StallCount(int(rows[0][4]), int(rows[0][5]), worst[:limit])
+    total, judged, stalled_count = (int(x) for x in rows[0][5:])
+    worst = [(ident, value, float(sev)) for ident, value, sev, hit, *_ in rows if hit]
+    # More than ``listed`` would leave fewer than ``limit`` rows for the worst.
+    stale = [row[0] for row in rows if not row[4]][:listed]
+    return StallCount(judged, stalled_count, worst[:limit], stale, total - judged)
 
 
-__all__ = ["StallCount", "StallParams", "count_stalled", "merge", "valid_cache"]
+__all__ = ["STALE_LISTED", "StallCount", "StallParams", "count_stalled", "merge", "valid_cache"]
