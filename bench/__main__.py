@@ -37,6 +37,7 @@ from unstuck.store import Store
 NOW = datetime(2026, 11, 20, 12, 0)
 AS_OF = "2026-11-20"
 OPEN_SHARE = 0.7  # iter_deals makes about 70 % of deals open
+LISTED_DEALS = 100_000  # `unstuck deals` (every open deal in one table) is timed up to this
 PG_URL = os.environ.get("UNSTUCK_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
 
 
@@ -133,69 +134,80 @@ def run_backend(kind: str, open_deals: int, touches: float) -> list[Figure]:
         seconds, deals, touch_count = load(db, total, touches)
         figures.append(Figure(f"load {deals:,} deals / {touch_count:,} touches", seconds, "s"))
         figures.append(Figure("  load rate, touches", touch_count / seconds, "rows/s"))
-        app = Unstuck(default_config(), Store.open(db))
-        with app.store.read() as tx:
-            open_ids = [r.id for r in tx.deal_rows(status=None) if r.status.value == "open"]
-        figures.append(Figure("open deals", len(open_ids), "deals"))
-        context_s = timed(app.diagnosis_context)
-        figures.append(Figure("build diagnosis context (norms, playbook)", context_s * 1000, "ms"))
-        context = app.diagnosis_context()
-        sample = open_ids[:: max(1, len(open_ids) // 50)][:50]
-        per_deal = [timed(lambda i=i: app.diagnose(i, NOW, context)) for i in sample]
-        figures.append(
-            Figure(
-                "diagnose one deal incl. DB read (median)",
-                statistics.median(per_deal) * 1000,
-                "ms",
-                "< 20 ms",
-            )
-        )
-        figures.append(Figure("  slowest of 50", max(per_deal) * 1000, "ms"))
-        touch = Touch(NOW, Direction.OUTBOUND, Channel.EMAIL, summary="bench")
+        figures += measure(db, kind, deals, touch_count)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures.append(Figure("peak memory of the benchmark process", peak, "MiB"))
+    return figures
 
-        def log_one(deal_id: str) -> None:
-            with app.store.write() as tx:
-                tx.log_touch(deal_id, touch)
 
-        per_log = [timed(lambda i=i: log_one(i)) for i in sample]
-        figures.append(
-            Figure(
-                "log one touch with summary upkeep (median)",
-                statistics.median(per_log) * 1000,
-                "ms",
-                "< 5 ms",
-            )
+def measure(db: str, kind: str, deals: int, touch_count: int) -> list[Figure]:
+    """Every figure but the load, on a filled database (changed: one touch per sampled
+    deal is logged)."""
+    figures: list[Figure] = []
+    app = Unstuck(default_config(), Store.open(db))
+    with app.store.read() as tx:
+        open_ids = [r.id for r in tx.deal_rows(status=None) if r.status.value == "open"]
+    figures.append(Figure("open deals", len(open_ids), "deals"))
+    context_s = timed(app.diagnosis_context)
+    figures.append(Figure("build diagnosis context (norms, playbook)", context_s * 1000, "ms"))
+    context = app.diagnosis_context()
+    sample = open_ids[:: max(1, len(open_ids) // 50)][:50]
+    per_deal = [timed(lambda i=i: app.diagnose(i, NOW, context)) for i in sample]
+    figures.append(
+        Figure(
+            "diagnose one deal incl. DB read (median)",
+            statistics.median(per_deal) * 1000,
+            "ms",
+            "< 20 ms",
         )
-        app.store.close()
-        figures.append(
-            Figure(
-                "`unstuck stalled` end to end, first run after import",
-                timed(cli(db, "stalled", "--as-of", AS_OF)),
-                "s",
-            )
+    )
+    figures.append(Figure("  slowest of 50", max(per_deal) * 1000, "ms"))
+    touch = Touch(NOW, Direction.OUTBOUND, Channel.EMAIL, summary="bench")
+
+    def log_one(deal_id: str) -> None:
+        with app.store.write() as tx:
+            tx.log_touch(deal_id, touch)
+
+    per_log = [timed(lambda i=i: log_one(i)) for i in sample]
+    figures.append(
+        Figure(
+            "log one touch with summary upkeep (median)",
+            statistics.median(per_log) * 1000,
+            "ms",
+            "< 5 ms",
         )
-        figures.append(
-            Figure(
-                "`unstuck stalled` end to end (median of 3)",
-                timed(cli(db, "stalled", "--as-of", AS_OF), repeat=3),
-                "s",
-                "< 2 s (10k open, SQLite)",
-            )
+    )
+    app.store.close()
+    figures.append(
+        Figure(
+            "`unstuck stalled` end to end, first run after import",
+            timed(cli(db, "stalled", "--as-of", AS_OF)),
+            "s",
         )
-        figures.append(
-            Figure(
-                "`unstuck stalled --json` end to end",
-                timed(cli(db, "stalled", "--as-of", AS_OF, "--json"), repeat=3),
-                "s",
-            )
+    )
+    figures.append(
+        Figure(
+            "`unstuck stalled` end to end (median of 3)",
+            timed(cli(db, "stalled", "--as-of", AS_OF), repeat=3),
+            "s",
+            "< 2 s (10k open, SQLite)",
         )
-        figures.append(
-            Figure(
-                "`unstuck diagnose DEAL` end to end",
-                timed(cli(db, "diagnose", open_ids[0], "--as-of", AS_OF), repeat=3),
-                "s",
-            )
+    )
+    figures.append(
+        Figure(
+            "`unstuck stalled --limit 100 --json` end to end",
+            timed(cli(db, "stalled", "--as-of", AS_OF, "--limit", "100", "--json"), repeat=3),
+            "s",
         )
+    )
+    figures.append(
+        Figure(
+            "`unstuck diagnose DEAL` end to end",
+            timed(cli(db, "diagnose", open_ids[0], "--as-of", AS_OF), repeat=3),
+            "s",
+        )
+    )
+    if len(open_ids) <= LISTED_DEALS:  # a table of every open deal: not at a million
         figures.append(
             Figure(
                 "`unstuck deals` end to end",
@@ -203,23 +215,47 @@ def run_backend(kind: str, open_deals: int, touches: float) -> list[Figure]:
                 "s",
             )
         )
-        startup = timed(
-            lambda: subprocess.run(
-                [sys.executable, "-m", "unstuck", "--version"],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            ),
-            repeat=3,
+    with app.store.read() as tx:
+        owner = tx.deal(open_ids[0]).owner
+    if owner:
+        with app.store.read() as tx:
+            mine = len(tx.scan_rows(owner))
+        figures.append(
+            Figure(
+                f"`unstuck review --owner` end to end ({mine:,} open deals)",
+                timed(cli(db, "review", "--owner", owner, "--as-of", AS_OF), repeat=3),
+                "s",
+                "< 1 s",
+            )
         )
-        figures.append(Figure("  of which process start-up (`--version`)", startup, "s"))
-        figures += extra_figures(db)
-        size = database_size(db, kind) / 2**20
-        figures.append(Figure("database size", size, "MiB"))
-        figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
-        figures += reference_figures(db, deals, touch_count)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    figures.append(Figure("peak memory of the benchmark process", peak, "MiB"))
+    startup = timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "unstuck", "--version"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        ),
+        repeat=3,
+    )
+    figures.append(Figure("  of which process start-up (`--version`)", startup, "s"))
+    figures += extra_figures(db)
+    size = database_size(db, kind) / 2**20
+    figures.append(Figure("database size", size, "MiB"))
+    figures.append(Figure("  per million touches", size / touch_count * 1e6, "MiB"))
+    figures += reference_figures(db, deals, touch_count)
     return figures
+
+
+def existing(db: str) -> list[Figure]:
+    """``measure`` on a database filled elsewhere (``bench/import_bench.py --keep``)."""
+    kind = "postgresql" if db.startswith("postgresql") else "sqlite"
+    with Store.open(db).read() as tx:
+        deals = tx.count_deals()
+        touches = int(tx.conn.exec_driver_sql("SELECT count(*) FROM touches").scalar_one())
+    return [
+        Figure("deals in the database", deals, "deals"),
+        Figure("touches in the database", touches, "touches"),
+        *measure(db, kind, deals, touches),
+    ]
 
 
 def extra_figures(db: str) -> list[Figure]:
@@ -284,10 +320,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-deals", type=int, default=10_000, help="open deals to generate")
     parser.add_argument("--touches", type=float, default=20.0, help="mean touches per deal")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--existing",
+        metavar="DB",
+        action="append",
+        help="measure this filled database (path or URL) instead of generating one; "
+        "it is changed (touches are logged). Repeat for several.",
+    )
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     print(f"Unstuck benchmark, {datetime.now():%Y-%m-%d %H:%M}")
     print(f"Hardware: {hardware()}")
+    for db in args.existing or []:
+        print(f"\n{db}: as filled")
+        for figure in existing(db):
+            print(figure.row(), flush=True)
+    if args.existing:
+        return 0
     for kind in kinds:
         if kind == "postgresql" and not pg_reachable():
             print(f"\n{kind}: skipped, server unreachable at {PG_URL}")

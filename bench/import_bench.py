@@ -44,6 +44,7 @@ ACTIVITY_HEADER = [
     "Activity - Done", "Activity - Deal ID", "Activity - Contact person", "Activity - Note",
     "Activity - Marked as done time",
 ]  # fmt: skip
+SELLERS = 2000  # 500 deals each at a million: one seller's weekly review
 STAGES = ("Qualified", "Contact Made", "Demo Scheduled", "Proposal Made", "Negotiations Started")
 TYPES = ("call", "email", "meeting", "task", "lunch")
 SUBJECTS = ("Intro call", "Sent proposal", "Follow-up", "Check-in", "Pricing question", "Demo")
@@ -67,7 +68,7 @@ def generate(folder: Path, deals: int, activities: int, seed: int = 1) -> tuple[
             )
             out.writerow([
                 n, f"Deal {n}", rng.randrange(1000, 90000), "EUR", rng.choice(STAGES), status,
-                f"Seller {n % 200}", f"Org {n % 50000}", rng.choice(PEOPLE),
+                f"Seller {n % SELLERS}", f"Org {n % 50000}", rng.choice(PEOPLE),
                 created.strftime("%Y-%m-%d %H:%M:%S"), closed if status == "won" else "",
                 closed if status == "lost" else "", "Price" if status == "lost" else "",
                 (created + timedelta(days=90)).strftime("%Y-%m-%d"),
@@ -138,7 +139,7 @@ def _pg_schema() -> str | None:
         return None
 
 
-def _pg_drop(schema: str) -> float:
+def _pg_size(schema: str) -> float:
     import psycopg
 
     plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
@@ -148,8 +149,17 @@ def _pg_drop(schema: str) -> float:
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s",
             (schema,),
         ).fetchone()
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
     return float(row[0] if row else 0)
+
+
+def _pg_drop(schema: str) -> float:
+    import psycopg
+
+    size = _pg_size(schema)
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    return size
 
 
 def _child(db: str, files: list[Path]) -> dict[str, float]:
@@ -162,9 +172,16 @@ def _child(db: str, files: list[Path]) -> dict[str, float]:
 
 
 def run(
-    deals: int = 100_000, activities: int = 2_000_000, db: str = "both", seed: int = 1
+    deals: int = 100_000,
+    activities: int = 2_000_000,
+    db: str = "both",
+    seed: int = 1,
+    keep: Path | None = None,
 ) -> list[tuple[str, float, str]]:
-    """Generate, import into each database, delete; the figures as (name, value, unit)."""
+    """Generate, import into each database, delete; the figures as (name, value, unit).
+
+    ``keep``: a folder where the SQLite database is kept (``bench.db``) and PostgreSQL's
+    schema is not dropped (its URL is printed), for ``python -m bench --existing``."""
     figures: list[tuple[str, float, str]] = []
     folder = Path(tempfile.mkdtemp(prefix="unstuck-import-bench-", dir="/tmp"))
     try:
@@ -189,7 +206,15 @@ def run(
             try:
                 found = _child(url, files)
             finally:
-                size_bytes = _pg_drop(schema) if schema else _sqlite_size(folder / "bench.db")
+                if schema and keep is not None:
+                    size_bytes = _pg_size(schema)
+                    print(f"kept: {url}", file=sys.stderr)
+                else:
+                    size_bytes = _pg_drop(schema) if schema else _sqlite_size(folder / "bench.db")
+                if not schema and keep is not None:
+                    keep.mkdir(parents=True, exist_ok=True)
+                    shutil.move(folder / "bench.db", keep / "bench.db")
+                    print(f"kept: {keep / 'bench.db'}", file=sys.stderr)
             load = os.getloadavg()
             figures += [
                 (f"{name}: wall time", found["wall"], "s"),
@@ -226,11 +251,16 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=2_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the databases (SQLite in this folder) for python -m bench --existing",
+    )
     args = parser.parse_args()
     print(f"Import benchmark: {args.deals:,} deals, {args.activities:,} activities (Pipedrive CSV)")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average before: {load}; {os.cpu_count()} CPUs")
-    for name, value, unit in run(args.deals, args.activities, args.db, args.seed):
+    for name, value, unit in run(args.deals, args.activities, args.db, args.seed, args.keep):
         shown = f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
         print(f"  {name:<44} {shown:>14} {unit}")
 

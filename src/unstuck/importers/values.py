@@ -10,6 +10,7 @@ because a close date is a day in the seller's calendar, not an instant.
 from __future__ import annotations
 
 import re
+from typing import Any
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -188,15 +189,37 @@ class DateParser:
         self.tz = tz
         self.order = order
         self.fmt = fmt
+        # Answers by the text as written: exports repeat dates (days above all), and a
+        # million deals' rows parse several dates each.
+        self._whens: dict[str, datetime] = {}
+        self._days: dict[str, date] = {}
 
     def when(self, cell: Cell) -> datetime:
         """An instant, as naive UTC."""
+        if not isinstance(cell, str):
+            return self._when(cell)
+        found = self._whens.get(cell)
+        if found is None:
+            found = self._when(cell)
+            _remember(self._whens, cell, found)
+        return found
+
+    def _when(self, cell: Cell) -> datetime:
         moment, zone = self._parse(cell)
         local = moment.replace(tzinfo=zone or self.tz)
         return local.astimezone(UTC).replace(tzinfo=None)
 
     def day(self, cell: Cell) -> date:
         """A calendar day, as written (no time zone shift)."""
+        if not isinstance(cell, str):
+            return self._day(cell)
+        found = self._days.get(cell)
+        if found is None:
+            found = self._day(cell)
+            _remember(self._days, cell, found)
+        return found
+
+    def _day(self, cell: Cell) -> date:
         moment, zone = self._parse(cell)
         if zone is not None and moment.time() != time():
             return moment.replace(tzinfo=zone).astimezone(self.tz).date()
@@ -285,6 +308,13 @@ class DateParser:
 
 
 _TIME_ONLY = re.compile(_TIME)
+_REMEMBERED = 50_000  # answers kept per parser and kind, then forgotten all at once
+
+
+def _remember(memo: dict[str, Any], raw: str, answer: Any) -> None:
+    if len(memo) >= _REMEMBERED:
+        memo.clear()
+    memo[raw] = answer
 
 
 __all__ = [
