@@ -171,3 +171,30 @@ def test_stale_caches_listed_or_refreshed_first_give_the_same_ranking(
     app._worst(NOW, None, app.diagnosis_context(), 10)
     _touch_some(app, 6)
     assert assert_same(app, NOW + timedelta(days=2)) > 0
+
+
+def test_refreshing_stale_caches_reports_its_progress(app: Unstuck) -> None:
+    with app.store.write() as tx:
+        tx.conn.execute(text("UPDATE deals SET static_key = NULL"))
+    with app.store.read() as tx:
+        stale = len(tx.scan_rows())
+    told: list[tuple[int, int]] = []
+    app.on_refresh = lambda done, total: told.append((done, total))
+    app.stalled(NOW, limit=5)
+    assert told and told[-1] == (stale, stale)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
+    told.clear()
+    app.stalled(NOW, limit=5)  # every cache valid now: nothing to refresh
+    assert told == []
+
+
+def test_the_refresh_bar_shows_only_for_many_deals() -> None:
+    from unstuck.cli.common import RefreshBar
+
+    bar = RefreshBar()
+    bar(10, 20)
+    assert bar.progress is None
+    bar(1000, RefreshBar.SHOWN_FROM)
+    assert bar.progress is not None
+    bar(RefreshBar.SHOWN_FROM, RefreshBar.SHOWN_FROM)
+    assert bar.progress is None

@@ -7,7 +7,7 @@ pass ``now``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +47,9 @@ class StallReport:
 class Unstuck:
     config: Config
     store: Store
+    # Told (deals done, deals in all) as stale scan caches are refreshed: the command line
+    # shows a progress bar when there are many (the first scan after a CSV import).
+    on_refresh: Callable[[int, int], None] | None = field(default=None, compare=False)
 
     @classmethod
     def open(cls, config: Config, db: str | None = None, *, auto_create: bool = True) -> Unstuck:
@@ -336,6 +339,8 @@ class Unstuck:
                 out.append((row, scan.from_diagnosis(row, diagnosis), cached))
             with self.store.write() as tx:
                 tx.set_scan_cache(cache)
+            if self.on_refresh is not None:
+                self.on_refresh(len(out), len(ids))
         return out
 
     def review_states(

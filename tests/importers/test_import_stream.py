@@ -285,3 +285,35 @@ def test_new_deals_are_stored_alike_in_an_empty_store_and_beside_other_deals(
     heads.pop("other-1")
     assert ([d for d in deals if d.id != "other-1"], heads) == _state(empty)
     assert result.created == len(_state(empty)[0])
+
+
+def test_the_first_spelling_of_a_person_wins_across_batches(
+    write, tmp_path, db_url, open_store, monkeypatch
+):
+    """The people named are gathered batch by batch and folded: the name kept for each
+    deal and person is the first given in the file, as read_files keeps it."""
+    from unstuck.importers import stream
+    from unstuck.store import bulk_touches
+
+    monkeypatch.setattr(stream, "ACTIVITY_BATCH", 7)
+    folds = []
+    fold = bulk_touches.Named._folded
+    monkeypatch.setattr(bulk_touches.Named, "_folded", lambda self: folds.append(1) or fold(self))
+    header, *_ = _activities(0).splitlines()
+    spellings = ["kim lee", "Kim Lee", "KIM LEE", "Ana Lima", "ana lima"]
+    rows = [
+        f"call,Call {n},2026-03-{1 + n % 28:02d},10:{n % 60:02d},Done,{101 + n % 3},"
+        f"{spellings[(n // 3) % len(spellings)]},Note {n}"
+        for n in range(60)
+    ]
+    paths = [
+        write("deals.csv", crms.PIPEDRIVE_DEALS),
+        write("activities.csv", "\n".join([header, *rows]) + "\n"),
+    ]
+    memory = _app(open_store(str(tmp_path / "memory.db")))
+    memory.import_pipeline(read_files(paths, tz=UTC).pipeline, NOW, dry_run=False)
+    streamed = _app(open_store(db_url))
+    import_files(streamed, paths, now=NOW)
+    assert _state(streamed) == _state(memory)
+    names = {p.id: p.name for p in streamed.deal("102").stakeholders}
+    assert names["kim-lee"] == "kim lee" and folds

@@ -50,8 +50,35 @@ _opened: list[Unstuck] = []
 def open_app(db: str | None, cfg: Config | None = None) -> Unstuck:
     """Open the pipeline; the command's ``user_errors`` block closes it at the end."""
     app = Unstuck.open(cfg or config(), db)
+    if err_console.is_terminal:
+        app.on_refresh = RefreshBar()
     _opened.append(app)
     return app
+
+
+class RefreshBar:
+    """A progress bar on stderr while many stale scan caches are refreshed (the first scan
+    after a large CSV import diagnoses every open deal once); nothing for a few."""
+
+    SHOWN_FROM = 2000  # deals
+
+    def __init__(self) -> None:
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None and total >= self.SHOWN_FROM and done < total:
+            from rich.progress import Progress
+
+            self.progress = Progress(console=err_console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("Filling the stall scan's cache", total=total)
+        if self.progress is None:
+            return
+        self.progress.update(self.task, completed=done)
+        if done >= total:
+            self.progress.stop()
+            self.progress = None
 
 
 def now_from(as_of: str | None, tz: ZoneInfo) -> datetime:

@@ -10,8 +10,8 @@ because a close date is a day in the seller's calendar, not an instant.
 from __future__ import annotations
 
 import re
-from typing import Any
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from unstuck.domain import FieldValue
