@@ -10,13 +10,15 @@ because a close date is a day in the seller's calendar, not an instant.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from unstuck.domain import FieldValue
 
 Cell = str | int | float | bool | datetime | date | time | None
+T = TypeVar("T")
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": None, "CHF": "CHF"}
@@ -196,13 +198,7 @@ class DateParser:
 
     def when(self, cell: Cell) -> datetime:
         """An instant, as naive UTC."""
-        if not isinstance(cell, str):
-            return self._when(cell)
-        found = self._whens.get(cell)
-        if found is None:
-            found = self._when(cell)
-            _remember(self._whens, cell, found)
-        return found
+        return _remembered(self._whens, cell, self._when)
 
     def _when(self, cell: Cell) -> datetime:
         moment, zone = self._parse(cell)
@@ -211,13 +207,7 @@ class DateParser:
 
     def day(self, cell: Cell) -> date:
         """A calendar day, as written (no time zone shift)."""
-        if not isinstance(cell, str):
-            return self._day(cell)
-        found = self._days.get(cell)
-        if found is None:
-            found = self._day(cell)
-            _remember(self._days, cell, found)
-        return found
+        return _remembered(self._days, cell, self._day)
 
     def _day(self, cell: Cell) -> date:
         moment, zone = self._parse(cell)
@@ -311,10 +301,17 @@ _TIME_ONLY = re.compile(_TIME)
 _REMEMBERED = 50_000  # answers kept per parser and kind, then forgotten all at once
 
 
-def _remember(memo: dict[str, Any], raw: str, answer: Any) -> None:
-    if len(memo) >= _REMEMBERED:
-        memo.clear()
-    memo[raw] = answer
+def _remembered(memo: dict[str, T], cell: Cell, parse: Callable[[Cell], T]) -> T:
+    """``parse(cell)``, remembered for texts (errors are not: they raise every time)."""
+    if not isinstance(cell, str):
+        return parse(cell)
+    found = memo.get(cell)
+    if found is None:
+        found = parse(cell)
+        if len(memo) >= _REMEMBERED:
+            memo.clear()
+        memo[cell] = found
+    return found
 
 
 __all__ = [

@@ -44,6 +44,7 @@ CACHE_MIB = 256
 # The staged columns, in the staging table's order.
 STAGE_COLUMNS = ["deal_pk", "at", "channel", "participants", "summary", "fingerprint"]
 _PEOPLE = "unstuck_import_people"
+_PEOPLE_SLICE = 100_000  # people handed to the driver at a time
 
 
 @contextmanager
@@ -204,36 +205,36 @@ def finish(conn: Connection, before: int, named: Named) -> tuple[int, int]:
 
 
 def _add_people(conn: Connection, people: pl.DataFrame) -> None:
-    """Stakeholders for the people named, in key order; a person already known is kept."""
+    """Stakeholders for the people named, in that order; a person already known is kept.
+    Handed to the driver a slice at a time: a million deals name millions of people."""
     if not people.height:
         return
     raw: Any = conn.connection.driver_connection
-    rows = zip(*(people.get_column(c).to_list() for c in people.columns), strict=True)
-    insert = (
-        "INSERT INTO stakeholders (deal_pk, id, name, roles, stance, authority) "
-        "SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM "
-    )
+    slices = people.select("deal_pk", "participants", "contact").iter_slices(_PEOPLE_SLICE)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
-            f"CREATE TEMP TABLE {_PEOPLE} (place bigint, deal_pk bigint, participants text, "
+            f"CREATE TEMP TABLE {_PEOPLE} (place bigserial, deal_pk bigint, participants text, "
             "contact text) ON COMMIT DROP"
         )
-        sql = f"COPY {_PEOPLE} (place, deal_pk, participants, contact) FROM STDIN"
+        sql = f"COPY {_PEOPLE} (deal_pk, participants, contact) FROM STDIN (FORMAT csv)"
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            for place, row in enumerate(rows):
-                copy.write_row((place, *row))
+            for part in slices:
+                copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
         conn.exec_driver_sql(
-            f"{insert}{_PEOPLE} ORDER BY place ON CONFLICT (deal_pk, id) DO NOTHING"
+            "INSERT INTO stakeholders (deal_pk, id, name, roles, stance, authority) "
+            f"SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM {_PEOPLE} "
+            "ORDER BY place ON CONFLICT (deal_pk, id) DO NOTHING"
         )
         conn.exec_driver_sql(f"DROP TABLE {_PEOPLE}")
         return
     cursor = raw.cursor()
     try:
-        cursor.executemany(
-            "INSERT OR IGNORE INTO stakeholders (deal_pk, id, name, roles, stance, authority) "
-            "VALUES (?, ?, ?, '', 'unknown', 'unknown')",
-            rows,
-        )
+        for part in slices:
+            cursor.executemany(
+                "INSERT OR IGNORE INTO stakeholders (deal_pk, id, name, roles, stance, "
+                "authority) VALUES (?, ?, ?, '', 'unknown', 'unknown')",
+                part.iter_rows(),
+            )
     finally:
         cursor.close()
 
