@@ -30,7 +30,7 @@ from unstuck.sample import iter_deals
 from unstuck.service import Unstuck
 from unstuck.store import Store
 
-TARGET = "< 3 s (10k open, SQLite)"
+TARGET = "< 3 s at 10k open (SQLite), < 10 s at 1M"
 
 
 def _as_of(text: str) -> datetime:
