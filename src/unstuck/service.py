@@ -68,6 +68,8 @@ class Unstuck:
         """One transaction: every deal is written, or none (a dry run writes nothing)."""
         with self.store.write() as tx:
             result = tx.import_deals(pipeline.deals, now, dry_run=dry_run)
+            if not dry_run:
+                tx.analyze_after_load(len(result.created) + len(result.updated))
             if pipeline.qualification is not None and not dry_run:
                 tx.set_setting(
                     "qualification",
@@ -124,6 +126,8 @@ class Unstuck:
             if problems:
                 raise InputError(problems, source)
             flush(tx)
+            if not dry_run:
+                tx.analyze_after_load(len(result.created) + len(result.updated))
         return result
 
     def warm_scan_cache(self, deals: list[Deal], now: datetime) -> None:

@@ -317,3 +317,22 @@ def test_the_first_spelling_of_a_person_wins_across_batches(
     assert _state(streamed) == _state(memory)
     names = {p.id: p.name for p in streamed.deal("102").stakeholders}
     assert names["kim-lee"] == "kim lee" and folds
+
+
+def test_a_large_import_leaves_postgresql_with_planner_statistics(write, store, monkeypatch):
+    """Without statistics (autovacuum off or not run yet) PostgreSQL read a few deals'
+    touches by scanning every deal; SQLite needs none."""
+    import unstuck.store as store_module
+
+    monkeypatch.setattr(store_module, "ANALYZE_FROM", 5)
+    paths, _ = _files(write, "pipedrive")
+    import_files(_app(store), paths, now=NOW)
+    with store.read() as tx:
+        if tx.conn.dialect.name == "sqlite":
+            assert tx.analyze_after_load(10**9) is False
+            return
+        tuples = tx.conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'touches'::regclass"
+        ).scalar_one()
+        assert tx.analyze_after_load(4) is False
+    assert tuples > 0  # -1 until the table is first analyzed

@@ -199,6 +199,7 @@ class _Loader:
         fixes, _ = self.stream.created_fixes()
         if fixes:
             bulk_touches.set_created(self.tx.conn, {where[i]: at for i, at in fixes.items()})
+        self.tx.analyze_after_load(self.result.created + self.result.updated + added)
 
     def _write_deals(self, batch: list[Deal]) -> None:
         undated = [d.id for d in batch if d.id in self.stream.undated]

@@ -93,6 +93,8 @@ class ScanRow:
 # STALL_PARTS ranges): on fewer, starting the threads costs more than it saves.
 STALL_SPLIT_ABOVE = 50_000
 STALL_PARTS = 4
+# Rows an import writes from which PostgreSQL's statistics are refreshed (ANALYZE).
+ANALYZE_FROM = 10_000
 
 
 class ScanCache(NamedTuple):
@@ -412,6 +414,18 @@ class Transaction:
         self, deals: Sequence[Deal], now: datetime, dry_run: bool = False, all_new: bool = False
     ) -> ImportResult:
         return write.write_deals(self.conn, deals, now, dry_run=dry_run, all_new=all_new)
+
+    def analyze_after_load(self, rows: int) -> bool:
+        """After a large load (``rows`` deals and touches written, at least
+        ``ANALYZE_FROM``), PostgreSQL's planner statistics are refreshed in the same
+        transaction: without them (autovacuum off, or not yet run) it read the touches of
+        a few deals by scanning the deals table, a second per batch of the first stall
+        scan. SQLite plans these reads by its indexes alone. Returns whether it ran."""
+        if self.conn.dialect.name != "postgresql" or rows < ANALYZE_FROM:
+            return False
+        tables = ", ".join(table.name for table in (t.accounts, t.deals, *t.CHILD_TABLES))
+        self.conn.exec_driver_sql(f"ANALYZE {tables}")
+        return True
 
     def insert_new_deals(self, batch: bulk.Prepared) -> None:
         """Write deals none of which is stored yet, prepared by ``bulk.prepare``."""
