@@ -130,3 +130,26 @@ def test_the_stall_query_reads_only_the_open_deals_through_an_index(tmp_path: An
             raw.close()
     finally:
         app.store.close()
+
+
+def test_checking_an_owner_reads_the_owner_index_not_every_deal(tmp_path: Any) -> None:
+    store = Store.open(str(tmp_path / "plans.db"))
+    try:
+        with store.write() as tx:
+            tx.import_deals([acme(), globex()], NOW)
+        with captured(store) as statements, store.read() as tx:
+            assert tx.has_owner(acme().owner.upper())
+            assert not tx.has_owner("nobody@example.com")
+        raw = store.engine.raw_connection()
+        try:
+            plans = [
+                row[-1]
+                for statement, parameters in statements
+                for row in raw.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            ]
+        finally:
+            raw.close()
+        assert plans and not [p for p in plans if FULL_SCAN.search(p)]
+        assert any("ix_deals_owner_lower_status" in p for p in plans)
+    finally:
+        store.close()

@@ -53,6 +53,8 @@ def _check_owner(app_: Unstuck, owner: str | None) -> None:
     if owner is None:
         return
     with app_.store.read() as tx:
+        if tx.has_owner(owner):
+            return
         owners = tx.owners()
     if owner.lower() not in {o.lower() for o in owners}:
         known = ", ".join(owners[:10]) + (" ..." if len(owners) > 10 else "")

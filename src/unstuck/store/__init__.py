@@ -359,6 +359,13 @@ class Transaction:
         replace = {"version": version, "value": value}
         self.conn.execute(statement.on_conflict_do_update(index_elements=["name"], set_=replace))
 
+    def has_owner(self, owner: str) -> bool:
+        """Whether any deal belongs to ``owner`` (without regard to case), through the
+        ``lower(owner)`` index: listing every owner read the whole index on PostgreSQL."""
+        d = t.deals
+        query = select(d.c.pk).where(func.lower(d.c.owner) == owner.lower()).limit(1)
+        return self.conn.execute(query).first() is not None
+
     def owners(self) -> list[str]:
         query = select(t.deals.c.owner).where(t.deals.c.owner.is_not(None)).distinct()
         return sorted(self.conn.execute(query).scalars())
