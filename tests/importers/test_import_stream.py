@@ -287,18 +287,15 @@ def test_new_deals_are_stored_alike_in_an_empty_store_and_beside_other_deals(
     assert result.created == len(_state(empty)[0])
 
 
-def test_the_first_spelling_of_a_person_wins_across_batches(
+def test_people_named_by_activities_keep_their_first_spelling_and_order(
     write, tmp_path, db_url, open_store, monkeypatch
 ):
-    """The people named are gathered batch by batch and folded: the name kept for each
-    deal and person is the first given in the file, as read_files keeps it."""
+    """Across batches, the name kept for each deal and person is the first given in the
+    file, and a deal's people come in the order the file names them, as read_files has
+    them (not sorted by id)."""
     from unstuck.importers import stream
-    from unstuck.store import bulk_touches
 
     monkeypatch.setattr(stream, "ACTIVITY_BATCH", 7)
-    folds = []
-    fold = bulk_touches.Named._folded
-    monkeypatch.setattr(bulk_touches.Named, "_folded", lambda self: folds.append(1) or fold(self))
     header, *_ = _activities(0).splitlines()
     spellings = ["kim lee", "Kim Lee", "KIM LEE", "Ana Lima", "ana lima"]
     rows = [
@@ -315,8 +312,8 @@ def test_the_first_spelling_of_a_person_wins_across_batches(
     streamed = _app(open_store(db_url))
     import_files(streamed, paths, now=NOW)
     assert _state(streamed) == _state(memory)
-    names = {p.id: p.name for p in streamed.deal("102").stakeholders}
-    assert names["kim-lee"] == "kim lee" and folds
+    people = [(p.id, p.name) for p in streamed.deal("102").stakeholders]
+    assert people == [("kim-lee", "kim lee"), ("ana-lima", "Ana Lima")]
 
 
 def test_a_large_import_leaves_postgresql_with_planner_statistics(write, store, monkeypatch):

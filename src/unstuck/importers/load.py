@@ -164,7 +164,6 @@ class _Loader:
         self.result = result
         self.skip = skip
         self.first = False  # the store had no deals when the import began
-        self.named = bulk_touches.Named()  # the people the activities name
 
     @property
     def writing(self) -> bool:
@@ -194,7 +193,7 @@ class _Loader:
                 self._stage(rows)
         if not self.writing:
             return
-        added, _ = bulk_touches.finish(self.tx.conn, before, self.named)
+        added, _ = bulk_touches.finish(self.tx.conn, before)
         self.result.touches_added = added
         fixes, _ = self.stream.created_fixes()
         if fixes:
@@ -227,7 +226,6 @@ class _Loader:
             contact="contact",
         )
         bulk_touches.stage(self.tx.conn, staged)
-        self.named.add(staged)
 
 
 def _join_known_people(rows: pl.DataFrame, known: set[tuple[str, str]]) -> pl.DataFrame:

@@ -13,14 +13,14 @@ the table grows (about 140,000 rows/s at half a million rows, falling from there
 Sorted, the same inserts walk the index in order, several times faster, and each
 deal's touches end up next to each other on disk, which is how they are read.
 
-The people the touches name (the contact's name as written, by participant id) are
-gathered apart, one row per deal and person (:class:`Named`, in polars, a few rows per
-deal where the touches are twenty): at the end they become stakeholders (first name given
-wins, known ones kept) with one sorted insert, instead of a lookup per batch or a
-grouping of every staged touch. The summaries of the deals that got new
-touches are then recomputed in SQL with one aggregate (``summaries.refresh_new_touches``)
-and their stall-scan cache is cleared. These are the seller's activities (CRM activity
-exports): outbound touches, so no reply event is raised.
+Each staged row also carries the contact's name as written: at the end the people the
+touches name become stakeholders (first name given wins, known ones kept) with one
+grouped insert, instead of a lookup per batch; by deal, then in the order the touches
+named them (the order ``read_files`` gives a deal's people). Gathering them in polars
+instead, one row per deal and person, took 1.5 GB more at a million deals. The summaries
+of the deals that got new touches are then recomputed in SQL with one aggregate
+(``summaries.refresh_new_touches``) and their stall-scan cache is cleared. These are the
+seller's activities (CRM activity exports): outbound touches, so no reply event is raised.
 """
 
 from __future__ import annotations
@@ -42,9 +42,7 @@ _CHUNK = 900  # ids per IN (...): under SQLite's old 999-variable limit
 _REFRESH = 5000  # deals per summary refresh statement
 CACHE_MIB = 256
 # The staged columns, in the staging table's order.
-STAGE_COLUMNS = ["deal_pk", "at", "channel", "participants", "summary", "fingerprint"]
-_PEOPLE = "unstuck_import_people"
-_PEOPLE_SLICE = 100_000  # people handed to the driver at a time
+STAGE_COLUMNS = ["deal_pk", "at", "channel", "participants", "summary", "fingerprint", "contact"]
 
 
 @contextmanager
@@ -95,13 +93,13 @@ def begin(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             f"CREATE TEMP TABLE {STAGE} (deal_pk bigint, at timestamp, channel text, "
-            "participants text, summary text, fingerprint text) ON COMMIT DROP"
+            "participants text, summary text, fingerprint text, contact text) ON COMMIT DROP"
         )
     else:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{STAGE}")
         conn.exec_driver_sql(
             f"CREATE TEMP TABLE {STAGE} (deal_pk INTEGER, at TEXT, channel TEXT, "
-            "participants TEXT, summary TEXT, fingerprint TEXT)"
+            "participants TEXT, summary TEXT, fingerprint TEXT, contact TEXT)"
         )
     return int(conn.execute(select(func.max(t.touches.c.pk))).scalar() or 0)
 
@@ -113,53 +111,12 @@ def fingerprint(channel: str, participants: str, summary: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-class Named:
-    """The people a load's touches name: (deal key, participant id, name as written), the
-    first name given for each deal and person, in the order the touches came."""
-
-    def __init__(self) -> None:
-        self.parts: list[pl.DataFrame] = []
-        self.seen = 0  # touches so far: each person's place is the first touch naming them
-        self.rows = 0
-        self.kept = 0  # rows after the last folding
-
-    def add(self, rows: pl.DataFrame) -> None:
-        """Note the people of a frame with ``deal_pk``, ``participants`` and ``contact``
-        (null when the touch names nobody)."""
-        named = (
-            rows.select("deal_pk", "participants", "contact")
-            .with_row_index("seq", offset=self.seen)
-            .filter(pl.col("contact").is_not_null())
-            .cast(_NO_PEOPLE.schema)
-        )
-        self.seen += rows.height
-        part = named.unique(["deal_pk", "participants"], keep="first", maintain_order=True)
-        self.parts.append(part)
-        self.rows += part.height
-        if self.rows > 2 * self.kept + 500_000:  # fold now and then: memory stays bounded
-            self.parts = [self._folded()]
-            self.rows = self.kept = self.parts[0].height
-
-    def _folded(self) -> pl.DataFrame:
-        whole = pl.concat(self.parts) if self.parts else _NO_PEOPLE
-        return whole.unique(["deal_pk", "participants"], keep="first", maintain_order=True)
-
-    def frame(self) -> pl.DataFrame:
-        """One row per deal and person: by deal (the index's order), then in the order
-        the touches named them (the order ``read_files`` gives a deal's people)."""
-        return self._folded().sort("deal_pk", "seq").drop("seq")
-
-
-_NO_PEOPLE = pl.DataFrame(
-    schema={"seq": pl.Int64, "deal_pk": pl.Int64, "participants": pl.String, "contact": pl.String}
-)
-
-
 def stage(conn: Connection, rows: pl.DataFrame) -> None:
     """Stage seller touches: a frame with ``STAGE_COLUMNS`` (see the module docstring).
 
     ``at`` is naive UTC as SQLite's DateTime text (``2026-06-03 10:00:00.000000``), which
-    PostgreSQL reads as a timestamp too.
+    PostgreSQL reads as a timestamp too; ``contact`` is the name as written (null when
+    the activity names nobody): the stakeholder it becomes unless the deal has one.
     """
     rows = rows.select(STAGE_COLUMNS)
     raw: Any = conn.connection.driver_connection
@@ -179,64 +136,46 @@ def stage(conn: Connection, rows: pl.DataFrame) -> None:
         cursor.close()
 
 
-def finish(conn: Connection, before: int, named: Named) -> tuple[int, int]:
+def finish(conn: Connection, before: int) -> tuple[int, int]:
     """Move the staged touches in; returns how many were new and how many deals got some.
 
-    ``before`` is what :func:`begin` returned. The people the touches name (``named``)
-    become the deals' stakeholders (unless known), the deals' summaries are refreshed and
-    their stall-scan cache cleared.
+    ``before`` is what :func:`begin` returned. The people the touches name become the
+    deals' stakeholders (unless known), the deals' summaries are refreshed and their
+    stall-scan cache cleared.
     """
     columns = "deal_pk, at, direction, channel, kind, participants, summary, fingerprint"
     chosen = (
         f"SELECT deal_pk, at, 'outbound', channel, NULL, participants, summary, fingerprint "
         f"FROM {STAGE} ORDER BY deal_pk, at, fingerprint"
     )
+    people = "deal_pk, id, name, roles, stance, authority"
+    named = f"FROM {STAGE} WHERE contact IS NOT NULL"
     if conn.dialect.name == "postgresql":
         result = conn.exec_driver_sql(
             f"INSERT INTO touches ({columns}) {chosen} ON CONFLICT (deal_pk, at, fingerprint) "
             "DO NOTHING"
         )
+        # The first name an activity gave a person wins: rows in staging order (ctid).
+        conn.exec_driver_sql(
+            f"INSERT INTO stakeholders ({people}) "
+            "SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM ("
+            "SELECT DISTINCT ON (deal_pk, participants) deal_pk, participants, contact, "
+            f"ctid AS first {named} ORDER BY deal_pk, participants, ctid) named "
+            "ORDER BY deal_pk, first ON CONFLICT (deal_pk, id) DO NOTHING"
+        )
     else:
         result = conn.exec_driver_sql(f"INSERT OR IGNORE INTO touches ({columns}) {chosen}")
+        # One row per person, named as its first activity names it (SQLite takes a bare
+        # column from the row min() picked).
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO stakeholders ({people}) "
+            "SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM ("
+            f"SELECT deal_pk, participants, contact, min(rowid) AS first {named} "
+            "GROUP BY deal_pk, participants) ORDER BY deal_pk, first"
+        )
         conn.exec_driver_sql(f"DROP TABLE temp.{STAGE}")
-    _add_people(conn, named.frame())
     added = max(0, int(result.rowcount or 0))
     return added, summaries.refresh_new_touches(conn, before)
-
-
-def _add_people(conn: Connection, people: pl.DataFrame) -> None:
-    """Stakeholders for the people named, in that order; a person already known is kept.
-    Handed to the driver a slice at a time: a million deals name millions of people."""
-    if not people.height:
-        return
-    raw: Any = conn.connection.driver_connection
-    slices = people.select("deal_pk", "participants", "contact").iter_slices(_PEOPLE_SLICE)
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            f"CREATE TEMP TABLE {_PEOPLE} (place bigserial, deal_pk bigint, participants text, "
-            "contact text) ON COMMIT DROP"
-        )
-        sql = f"COPY {_PEOPLE} (deal_pk, participants, contact) FROM STDIN (FORMAT csv)"
-        with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            for part in slices:
-                copy.write(part.write_csv(include_header=False, quote_style="non_numeric"))
-        conn.exec_driver_sql(
-            "INSERT INTO stakeholders (deal_pk, id, name, roles, stance, authority) "
-            f"SELECT deal_pk, participants, contact, '', 'unknown', 'unknown' FROM {_PEOPLE} "
-            "ORDER BY place ON CONFLICT (deal_pk, id) DO NOTHING"
-        )
-        conn.exec_driver_sql(f"DROP TABLE {_PEOPLE}")
-        return
-    cursor = raw.cursor()
-    try:
-        for part in slices:
-            cursor.executemany(
-                "INSERT OR IGNORE INTO stakeholders (deal_pk, id, name, roles, stance, "
-                "authority) VALUES (?, ?, ?, '', 'unknown', 'unknown')",
-                part.iter_rows(),
-            )
-    finally:
-        cursor.close()
 
 
 def refresh(conn: Connection, deal_pks: Sequence[int]) -> None:
@@ -264,7 +203,6 @@ def staged_count(conn: Connection) -> int:
 
 __all__ = [
     "STAGE_COLUMNS",
-    "Named",
     "begin",
     "created_of",
     "deal_pks",
