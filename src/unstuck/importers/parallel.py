@@ -100,11 +100,7 @@ class Producer:
         start: Literal["fork", "spawn"] = "fork",
         nice: int = 0,
     ) -> None:
-        context = (
-            multiprocessing.get_context("spawn")
-            if start == "spawn"
-            else multiprocessing.get_context("fork")
-        )
+        context: Any = multiprocessing.get_context(start)  # typeshed knows only literal names
         self.folder = tempfile.mkdtemp(prefix="unstuck-import-")
         self.queue: Any = context.Queue()
         self.rejects: dict[str, Any] = {}

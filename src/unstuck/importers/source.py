@@ -75,17 +75,6 @@ class Source:
         for line, cells in raw:
             if line <= self.header_line:
                 continue
-            # The hot path: a row whose first cell has text that cannot start a footer.
-            first = cells[0] if cells else None
-            if (
-                not trailer
-                and type(first) is str
-                and (head := first.lstrip()[:1])
-                and head not in _FOOTER_FIRST
-                and (len(cells) > 1 or width < 3)
-            ):
-                yield line, cells
-                continue
             kind, trailer = settle(cells, width, trailer)
             if kind is Kind.FOOTER:
                 self.footer_lines += 1
@@ -124,6 +113,7 @@ class Kind(Enum):
 def settle(cells: list[Cell], width: int, trailer: bool) -> tuple[Kind, bool]:
     """What ``Source.rows`` makes of a row after the header, and whether the report's
     trailer (after a footer marker, where nothing is data again) has begun."""
+    # The hot path: a row whose first cell has text that cannot start a footer.
     first = cells[0] if cells else None
     if (
         not trailer

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, func, select, text
+from sqlalchemy import JSON, Connection, Date, DateTime, func, insert, select, text, update
 
 from unstuck.domain import Deal, summarize
 from unstuck.store import rows
@@ -119,12 +119,33 @@ def _deal_keys(conn: Connection, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+def account_keys(conn: Connection, wanted: dict[str, str | None]) -> dict[str, int]:
+    """Ids of accounts by name (name -> account type, None when unknown), creating the
+    missing ones; a known type replaces the stored one."""
+    if not wanted:
+        return {}
+    existing = {
+        row.name: (row.pk, row.account_type)
+        for row in conn.execute(select(t.accounts).where(t.accounts.c.name.in_(list(wanted))))
+    }
+    missing = [{"name": n, "account_type": k} for n, k in wanted.items() if n not in existing]
+    if missing:
+        conn.execute(insert(t.accounts), missing)
+    for name, kind in wanted.items():
+        if name in existing and kind and existing[name][1] != kind:
+            conn.execute(
+                update(t.accounts).where(t.accounts.c.name == name).values(account_type=kind)
+            )
+    result = conn.execute(
+        select(t.accounts.c.name, t.accounts.c.pk).where(t.accounts.c.name.in_(list(wanted)))
+    )
+    return {name: int(pk) for name, pk in result}
+
+
 def write(conn: Connection, batch: Prepared) -> None:
     """Insert a prepared batch: the deals (none stored yet) with all their history."""
     if not batch.ids:
         return
-    from unstuck.store.write import account_keys  # write builds on this module
-
     keys = _deal_keys(conn, len(batch.ids))
     accounts = account_keys(conn, batch.accounts)
     out: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {
@@ -166,4 +187,4 @@ def create(conn: Connection, deals: Sequence[Deal], now: datetime) -> None:
     write(conn, prepare(deals, now))
 
 
-__all__ = ["DEAL_COLUMNS", "Prepared", "create", "prepare", "write"]
+__all__ = ["DEAL_COLUMNS", "Prepared", "account_keys", "create", "prepare", "write"]

@@ -47,30 +47,7 @@ def account_pks(conn: Connection, deals: Iterable[Deal]) -> dict[str, int]:
         if deal.account:
             kind = deal.account_type.value if deal.account_type else None
             wanted[deal.account] = kind or wanted.get(deal.account)
-    return account_keys(conn, wanted)
-
-
-def account_keys(conn: Connection, wanted: dict[str, str | None]) -> dict[str, int]:
-    """Ids of accounts by name (name -> account type, None when unknown), creating the
-    missing ones; a known type replaces the stored one."""
-    if not wanted:
-        return {}
-    existing = {
-        row.name: (row.pk, row.account_type)
-        for row in conn.execute(select(t.accounts).where(t.accounts.c.name.in_(list(wanted))))
-    }
-    missing = [{"name": n, "account_type": k} for n, k in wanted.items() if n not in existing]
-    if missing:
-        conn.execute(insert(t.accounts), missing)
-    for name, kind in wanted.items():
-        if name in existing and kind and existing[name][1] != kind:
-            conn.execute(
-                update(t.accounts).where(t.accounts.c.name == name).values(account_type=kind)
-            )
-    result = conn.execute(
-        select(t.accounts.c.name, t.accounts.c.pk).where(t.accounts.c.name.in_(list(wanted)))
-    )
-    return {name: int(pk) for name, pk in result}
+    return bulk.account_keys(conn, wanted)
 
 
 def merge(old: Deal, new: Deal) -> Deal:
