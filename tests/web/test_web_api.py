@@ -91,6 +91,72 @@ def test_the_diagnosis_keeps_the_contract_shape(local: TestClient, world: Store)
     assert {"id", "for", "rationale", "channel", "steps", "draft"} <= set(body["plays"][0])
 
 
+def test_the_stalled_list_is_every_stalled_deal_worst_first_diagnosing_only_those_shown(
+    local: TestClient, world: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unstuck import service as service_module
+    from unstuck.config import default_config
+    from unstuck.diagnosis import diagnose
+    from unstuck.domain import Status
+    from unstuck.service import Unstuck
+
+    app = Unstuck(default_config(), world)
+    context = app.diagnosis_context()
+    with world.read() as tx:
+        deals = tx.deals(status=Status.OPEN)
+    truth = sorted(
+        (found for found in (diagnose(d, NOW, context) for d in deals) if found.stalled),
+        key=lambda g: (-g.severity, -(next(d for d in deals if d.id == g.deal).value or 0), g.deal),
+    )
+    every = local.get("/api/v1/stalled").json()
+    assert [g["deal"] for g in every] == [g.deal for g in truth]
+    assert [g["severity"] for g in every] == [round(g.severity, 2) for g in truth]
+
+    calls: list[str] = []
+    real = service_module.diagnose
+
+    def counted(deal: object, *args: object, **kwargs: object) -> object:
+        calls.append(getattr(deal, "id", ""))
+        return real(deal, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service_module, "diagnose", counted)
+    worst = local.get("/api/v1/stalled?limit=3").json()
+    assert [g["deal"] for g in worst] == [g.deal for g in truth[:3]]
+    # The scan's cache was filled by the first call: only the three shown are diagnosed.
+    assert sorted(calls) == sorted(g.deal for g in truth[:3])
+
+
+def test_sorting_by_how_stuck_diagnoses_only_the_page_shown(
+    local: TestClient, world: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unstuck import service as service_module
+    from unstuck.config import default_config
+    from unstuck.diagnosis import diagnose
+    from unstuck.domain import Status
+    from unstuck.service import Unstuck
+    from unstuck.web import services as web_services
+
+    context = Unstuck(default_config(), world).diagnosis_context()
+    with world.read() as tx:
+        deals = tx.deals(status=Status.OPEN)
+    severity = {d.id: diagnose(d, NOW, context).severity for d in deals}
+    truth = sorted(severity, key=lambda i: (-severity[i], i))
+    local.get("/api/v1/deals?sort=stuck&limit=1")  # fills the scan's cache
+    calls: list[str] = []
+    for module in (service_module, web_services):
+        real = module.diagnose
+
+        def counted(deal: object, *args: object, _real: object = real, **kw: object) -> object:
+            calls.append(getattr(deal, "id", ""))
+            return _real(deal, *args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(module, "diagnose", counted)
+    body = local.get("/api/v1/deals?sort=stuck&offset=5&limit=5").json()
+    assert body["total"] == len(deals)
+    assert [d["id"] for d in body["deals"]] == truth[5:10]
+    assert sorted(calls) == sorted(truth[5:10])
+
+
 def test_import_writes_all_or_nothing_and_a_dry_run_writes_nothing(local: TestClient) -> None:
     doc = {
         "format": "unstuck-pipeline/1",

@@ -226,30 +226,50 @@ class WebService:
             limit=limit,
         )
 
-    def _matching(self, viewer: Viewer, f: Filters, now: datetime) -> list[Card]:
-        """Every card that passes the filters, for a finding filter or a 'stuck' sort."""
+    def _matching(self, viewer: Viewer, f: Filters, now: datetime) -> list[PipelineRow]:
+        """Every row that passes the filters, in order, for a finding filter or a 'stuck'
+        sort. Sorting by how stuck takes each open deal's severity from the stall scan
+        (summaries and the scan's cache, kept in the database), so only the cards shown
+        are diagnosed; a finding filter needs every matching deal's findings."""
         with self.store.read() as tx:
             rows = self._rows(tx, viewer, f, f.stage)
-        cards = self.cards(rows, now)
         if f.finding:
-            cards = [c for c in cards if _has_finding(c.diagnosis, f.finding)]
+            found = self.diagnoses(rows, now)
+            rows = [r for r in rows if _has_finding(found.get(r.id), f.finding)]
         if f.sort == "stuck":
-            cards.sort(key=lambda c: (-c.severity, c.row.id), reverse=f.desc)
-        return cards
+            severity = self._severities(viewer, f, now, rows)
+            rows.sort(key=lambda r: (-severity.get(r.id, 0.0), r.id), reverse=f.desc)
+        return rows
+
+    def _severities(
+        self, viewer: Viewer, f: Filters, now: datetime, rows: list[PipelineRow]
+    ) -> dict[str, float]:
+        """Severity by deal id (closed deals are never stuck: 0)."""
+        if not any(r.status is Status.OPEN for r in rows):
+            return {}
+        if f.finding:  # already diagnosed, and few
+            return {i: d.severity for i, d in self.diagnoses(rows, now).items()}
+        verdicts = self.app.scan_verdicts(now, viewer.owner_filter(f.owner), self.context())
+        return {v.id: v.severity for v in verdicts}
 
     def board(self, viewer: Viewer, now: datetime, f: Filters, per_stage: int) -> list[Column]:
         f = replace(f.check(), status="open")
         if f.finding or f.sort == "stuck":
-            cards = self._matching(viewer, f, now)
-            stages = self.stage_order(sorted({c.row.stage for c in cards}))
-            columns = []
-            for stage in stages:
-                mine = [c for c in cards if c.row.stage == stage]
-                if f.stage and stage != f.stage:
-                    continue
-                value = sum(c.row.value or 0 for c in mine)
-                columns.append(Column(stage, len(mine), value, mine[:per_stage]))
-            return columns
+            matching = self._matching(viewer, f, now)
+            stages = self.stage_order(sorted({r.stage for r in matching}))
+            if f.stage:
+                stages = [s for s in stages if s == f.stage]
+            mine = {s: [r for r in matching if r.stage == s] for s in stages}
+            shown = self._card_map([r for s in stages for r in mine[s][:per_stage]], now)
+            return [
+                Column(
+                    s,
+                    len(mine[s]),
+                    sum(r.value or 0 for r in mine[s]),
+                    [shown[r.id] for r in mine[s][:per_stage]],
+                )
+                for s in stages
+            ]
         with self.store.read() as tx:
             totals = store_users.pipeline_totals(
                 tx.conn, owner=viewer.owner_filter(f.owner), stage=f.stage
@@ -258,8 +278,7 @@ class WebService:
             if f.stage:
                 stages = [f.stage]
             rows = {s: self._rows(tx, viewer, f, s, 0, per_stage) for s in stages}
-        flat = [r for s in stages for r in rows[s]]
-        by_id = {c.row.id: c for c in self.cards(flat, now)}
+        by_id = self._card_map([r for s in stages for r in rows[s]], now)
         return [
             Column(
                 s,
@@ -270,13 +289,17 @@ class WebService:
             for s in stages
         ]
 
+    def _card_map(self, rows: list[PipelineRow], now: datetime) -> dict[str, Card]:
+        return {c.row.id: c for c in self.cards(rows, now)}
+
     def column(
         self, viewer: Viewer, now: datetime, f: Filters, stage: str, offset: int, limit: int
     ) -> Column:
         f = replace(f.check(), status="open", stage=stage)
         if f.finding or f.sort == "stuck":
-            cards = self._matching(viewer, f, now)
-            return Column(stage, len(cards), 0.0, cards[offset : offset + limit], offset)
+            matching = self._matching(viewer, f, now)
+            page = self.cards(matching[offset : offset + limit], now)
+            return Column(stage, len(matching), 0.0, page, offset)
         with self.store.read() as tx:
             totals = store_users.pipeline_totals(
                 tx.conn, owner=viewer.owner_filter(f.owner), stage=stage
@@ -290,9 +313,9 @@ class WebService:
     ) -> tuple[list[Card], int]:
         f.check()
         if f.finding or f.sort == "stuck":
-            cards = self._matching(viewer, f, now)
+            matching = self._matching(viewer, f, now)
             end = None if limit is None else offset + limit
-            return cards[offset:end], len(cards)
+            return self.cards(matching[offset:end], now), len(matching)
         with self.store.read() as tx:
             total = store_users.pipeline_count(
                 tx.conn, statuses=f.statuses(), owner=viewer.owner_filter(f.owner), stage=f.stage
@@ -319,15 +342,13 @@ class WebService:
     def stalled(
         self, viewer: Viewer, now: datetime, owner: str | None, limit: int | None
     ) -> list[Diagnosis]:
-        context = self.context()
-        with self.store.read() as tx:
-            deals = tx.deals(status=Status.OPEN, owner=viewer.owner_filter(owner))
-        found = [diagnose(deal, now, context) for deal in deals]
-        value = {deal.id: deal.value or 0 for deal in deals}
-        stuck = sorted(
-            (g for g in found if g.stalled), key=lambda g: (-g.severity, -value[g.deal], g.deal)
+        """The stalled open deals, worst first, as `unstuck stalled` finds them: the stall
+        scan judges every deal from its summaries and cache, and only the ``limit`` worst
+        (every stalled one without a limit) are read whole and diagnosed."""
+        report = self.app.stalled(
+            now, owner=viewer.owner_filter(owner), limit=limit, context=self.context()
         )
-        return stuck[:limit] if limit is not None else stuck
+        return [found for _, found in report.shown]
 
     # -- one deal -----------------------------------------------------------------------
 
