@@ -1,20 +1,16 @@
-"""The native pipeline document (``contract.md`` section 1): JSON and JSON Lines.
-
-``parse_document`` turns text into a :class:`~unstuck.domain.Pipeline`, collecting every
-problem as ``PATH: message`` and raising them together; ``to_document`` turns a pipeline
-back into the contract's JSON shape. Export then import then export gives the same text.
-"""
+"""Reading the native pipeline document: every problem as ``PATH: message``, all at once."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from unstuck.document.dates import FORMAT, parse_date, parse_datetime
 from unstuck.domain import (
     AccountType,
     Answer,
@@ -38,7 +34,6 @@ from unstuck.domain import (
 )
 from unstuck.errors import InputError
 
-FORMAT = "unstuck-pipeline/1"
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
@@ -67,47 +62,6 @@ _DEAL_KEYS = {
     "decisions",
 }
 _TOP_KEYS = {"format", "as_of", "qualification", "deals", "timezone"}
-
-
-# -- dates ------------------------------------------------------------------------------
-
-
-def parse_datetime(text: str, tz: ZoneInfo) -> datetime:
-    """ISO date or datetime -> naive UTC. Naive input is in ``tz``; a date is its midnight."""
-    raw = text.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        if len(raw) == 10:
-            moment = datetime.combine(date.fromisoformat(raw), time())
-        else:
-            moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"not a date: {text!r} (use 2026-09-12 or 2026-09-12T10:00:00)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else _bad(text)
-    except ValueError:
-        return _bad(text)
-
-
-def _bad(text: str) -> date:
-    raise ValueError(f"not a date: {text!r} (use 2026-09-12)")
-
-
-def format_datetime(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
-    if local.time() == time():
-        return local.date().isoformat()
-    return local.isoformat(timespec="seconds")
-
-
-# -- reading ----------------------------------------------------------------------------
 
 
 class _Reader:
@@ -521,119 +475,4 @@ def _qualification(reader: _Reader, raw: Any) -> Qualification | None:
     return Qualification(raw["framework"], tuple(questions))
 
 
-# -- writing ----------------------------------------------------------------------------
-
-
-def _number(value: float | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
-
-
-def deal_to_dict(deal: Deal, tz: ZoneInfo) -> dict[str, Any]:
-    def when(moment: datetime) -> str:
-        return format_datetime(moment, tz)
-
-    def day(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    out: dict[str, Any] = {
-        "id": deal.id,
-        "name": deal.name,
-        "account": deal.account,
-        "account_type": deal.account_type.value if deal.account_type else None,
-        "owner": deal.owner,
-        "stage": deal.stage,
-        "status": deal.status.value,
-        "value": _number(deal.value),
-        "currency": deal.currency,
-        "created": when(deal.created),
-        "expected_close": day(deal.expected_close),
-        "why": deal.why,
-        "fields": dict(sorted(deal.fields.items())),
-        "stage_history": [{"stage": c.stage, "at": when(c.at)} for c in deal.stage_history],
-        "close_date_history": [
-            {"expected_close": c.expected_close.isoformat(), "at": when(c.at)}
-            for c in deal.close_date_history
-        ],
-        "stakeholders": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "email": s.email,
-                "title": s.title,
-                "roles": [r.value for r in s.roles],
-                "stance": s.stance.value,
-                "authority": s.authority.value,
-                "faction": s.faction,
-            }
-            for s in deal.stakeholders
-        ],
-        "answers": [
-            {
-                "question": a.question,
-                "stakeholder": a.stakeholder,
-                "answer": a.answer,
-                "at": when(a.at),
-            }
-            for a in deal.answers
-        ],
-        "touches": [
-            {
-                "at": when(t.at),
-                "direction": t.direction.value,
-                "channel": t.channel.value,
-                "with": list(t.with_),
-                "kind": t.kind.value if t.kind else None,
-                "summary": t.summary,
-            }
-            for t in deal.touches
-        ],
-        "lost_reason": deal.lost_reason,
-        "revisit_on": day(deal.revisit_on),
-    }
-    if deal.closed_at is not None:
-        out["closed_at"] = when(deal.closed_at)
-    if deal.decisions:
-        out["decisions"] = [
-            {
-                "decision": d.decision.value,
-                "reason": d.reason,
-                "at": when(d.at),
-                "decided_by": d.decided_by,
-            }
-            for d in deal.decisions
-        ]
-    return out
-
-
-def to_document(
-    deals: Iterable[Deal],
-    tz: ZoneInfo,
-    as_of: datetime | None = None,
-    qualification: Qualification | None = None,
-) -> dict[str, Any]:
-    doc: dict[str, Any] = {"format": FORMAT, "timezone": str(tz.key)}
-    if as_of is not None:
-        doc["as_of"] = format_datetime(as_of, tz)
-    if qualification is not None:
-        doc["qualification"] = {
-            "framework": qualification.framework,
-            "questions": list(qualification.questions),
-        }
-    ordered = sorted(deals, key=lambda d: d.id)
-    doc["deals"] = [deal_to_dict(deal.canonical(), tz) for deal in ordered]
-    return doc
-
-
-__all__ = [
-    "FORMAT",
-    "deal_to_dict",
-    "format_datetime",
-    "iter_json_lines",
-    "parse_date",
-    "parse_datetime",
-    "parse_document",
-    "to_document",
-    "touch_key",
-]
+__all__ = ["iter_json_lines", "parse_document", "touch_key"]
