@@ -25,7 +25,7 @@ TABLE = Layout(
 
 
 class UnstuckTable(Importer):
-    """The CSV/XLSX ``export_table`` writes (the JSON document is read by document.py)."""
+    """The CSV/XLSX ``export_table`` writes (the JSON document is read by unstuck.document)."""
 
     name = "unstuck"
     label = "Unstuck"
