@@ -15,6 +15,7 @@ from sqlalchemy import text
 from tests.builders import NOW, acme, globex
 
 from unstuck.domain import (
+    AccountType,
     Answer,
     Channel,
     CloseDateChange,
@@ -371,3 +372,29 @@ def test_canonical_sorts_and_dedupes_and_keeps_a_canonical_deal_as_it_is() -> No
     assert ordered.touches == tuple(sorted(set(deal.touches), key=key))
     assert ordered.canonical() is ordered  # nothing to change: no copy is made
     assert shuffled.canonical() == ordered and shuffled.canonical() is not ordered
+
+
+def test_new_deals_share_accounts_by_name_and_a_known_type_replaces_the_stored_one(
+    store: Store,
+) -> None:
+    """Thousands of accounts in one batch (sent as one parameter) and one named again
+    later with a type."""
+    many = [
+        dataclasses.replace(acme(), id=f"d{n}", account=f"Account {n % 3000}", account_type=None)
+        for n in range(6000)
+    ]
+    with store.write() as tx:
+        tx.import_deals(many, NOW)
+    typed = dataclasses.replace(
+        acme(), id="typed", account="Account 7", account_type=AccountType.LONG_TERM
+    )
+    with store.write() as tx:
+        tx.import_deals([typed], NOW)
+    with store.read() as tx:
+        accounts = int(tx.conn.exec_driver_sql("SELECT count(*) FROM accounts").scalar_one())
+        read = {d.id: d for d in tx.deals(ids=["d7", "d3007", "d2999", "typed"])}
+    assert accounts == 3000
+    assert read["d2999"].account == "Account 2999" and read["d2999"].account_type is None
+    for deal_id in ("d7", "d3007", "typed"):
+        assert read[deal_id].account == "Account 7"
+        assert read[deal_id].account_type is AccountType.LONG_TERM

@@ -19,6 +19,7 @@ from unstuck.errors import InputError
 from unstuck.importers import read_files
 from unstuck.importers.load import import_files
 from unstuck.service import Unstuck
+from unstuck.store import Store
 
 NOW = datetime(2027, 2, 1, 12, 0)
 UTC = ZoneInfo("UTC")
@@ -333,3 +334,42 @@ def test_a_large_import_leaves_postgresql_with_planner_statistics(write, store, 
         ).scalar_one()
         assert tx.analyze_after_load(4) is False
     assert tuples > 0  # -1 until the table is first analyzed
+
+
+def _foreign_keys(store: Store) -> list[tuple[str, ...]]:
+    with store.read() as tx:
+        if tx.conn.dialect.name == "sqlite":
+            return [
+                (table, str(row[2]), str(row[3]), str(row[4]))
+                for table in ("touches", "stakeholders")
+                for row in tx.conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")
+            ]
+        return [
+            tuple(str(v) for v in row)
+            for row in tx.conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+                "FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid IN ('touches'::regclass, 'stakeholders'::regclass) ORDER BY 1, 2"
+            )
+        ]
+
+
+def test_a_first_load_puts_the_foreign_keys_back_checked(write, store):
+    """PostgreSQL's first load drops the history tables' foreign keys while it moves the
+    activities in, then adds them back, which checks every row once."""
+    before = _foreign_keys(store)
+    assert len(before) == 2
+    paths, _ = _files(write, "pipedrive")
+    app = _app(store)
+    first = import_files(app, paths, now=NOW)
+    assert first.touches_added > 0
+    assert _foreign_keys(store) == before
+    again = import_files(app, paths, now=NOW)  # not a first load: the keys are kept
+    assert again.touches_added == 0
+    assert _foreign_keys(store) == before
+    with store.read() as tx:
+        orphans = tx.conn.exec_driver_sql(
+            "SELECT count(*) FROM touches t LEFT JOIN deals d ON d.pk = t.deal_pk "
+            "WHERE d.pk IS NULL"
+        ).scalar_one()
+    assert orphans == 0

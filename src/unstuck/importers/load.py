@@ -193,7 +193,7 @@ class _Loader:
                 self._stage(rows)
         if not self.writing:
             return
-        added, _ = bulk_touches.finish(self.tx.conn, before)
+        added, _ = bulk_touches.finish(self.tx.conn, before, first_load=self.first)
         self.result.touches_added = added
         fixes, _ = self.stream.created_fixes()
         if fixes:

@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from unstuck.domain import Deal, summarize
 from unstuck.store import rows
@@ -121,25 +132,57 @@ def _deal_keys(conn: Connection, count: int) -> list[int]:
 
 def account_keys(conn: Connection, wanted: dict[str, str | None]) -> dict[str, int]:
     """Ids of accounts by name (name -> account type, None when unknown), creating the
-    missing ones; a known type replaces the stored one."""
+    missing ones; a known type replaces the stored one.
+
+    The names go to the database as one parameter (an array on PostgreSQL, a JSON list
+    on SQLite) rather than one per name: a batch names thousands of accounts, and an
+    ``IN`` list that long cost more to build and send than the rest of the batch's
+    writing (3.4 s of 7.8 s for 100,000 deals on PostgreSQL)."""
     if not wanted:
         return {}
-    existing = {
-        row.name: (row.pk, row.account_type)
-        for row in conn.execute(select(t.accounts).where(t.accounts.c.name.in_(list(wanted))))
-    }
-    missing = [{"name": n, "account_type": k} for n, k in wanted.items() if n not in existing]
+    names = list(wanted)
+    existing = {name: (int(pk), kind) for name, pk, kind in _accounts_named(conn, names)}
+    missing = [(n, k) for n, k in wanted.items() if n not in existing]
     if missing:
-        conn.execute(insert(t.accounts), missing)
-    for name, kind in wanted.items():
-        if name in existing and kind and existing[name][1] != kind:
-            conn.execute(
-                update(t.accounts).where(t.accounts.c.name == name).values(account_type=kind)
-            )
-    result = conn.execute(
-        select(t.accounts.c.name, t.accounts.c.pk).where(t.accounts.c.name.in_(list(wanted)))
-    )
-    return {name: int(pk) for name, pk in result}
+        existing.update((name, (pk, kind)) for name, pk, kind in _add_accounts(conn, missing))
+    changed = [
+        {"b_name": name, "b_type": kind}
+        for name, kind in wanted.items()
+        if kind and existing[name][1] != kind
+    ]
+    if changed:
+        conn.execute(
+            update(t.accounts)
+            .where(t.accounts.c.name == bindparam("b_name"))
+            .values(account_type=bindparam("b_type")),
+            changed,
+        )
+    return {name: existing[name][0] for name in names}
+
+
+def _add_accounts(
+    conn: Connection, missing: list[tuple[str, str | None]]
+) -> list[tuple[str, int, str | None]]:
+    if conn.dialect.name == "postgresql":
+        added = conn.exec_driver_sql(
+            "INSERT INTO accounts (name, account_type) "
+            "SELECT * FROM unnest(%(names)s::text[], %(kinds)s::text[]) "
+            "RETURNING name, pk, account_type",
+            {"names": [n for n, _ in missing], "kinds": [k for _, k in missing]},
+        )
+        return [(name, int(pk), kind) for name, pk, kind in added]
+    conn.execute(insert(t.accounts), [{"name": n, "account_type": k} for n, k in missing])
+    return _accounts_named(conn, [n for n, _ in missing])
+
+
+def _accounts_named(conn: Connection, names: list[str]) -> list[tuple[str, int, str | None]]:
+    select_ = "SELECT name, pk, account_type FROM accounts WHERE name"
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql(f"{select_} = ANY(%(names)s)", {"names": names})
+    else:
+        query = f"{select_} IN (SELECT value FROM json_each(?))"
+        found = conn.exec_driver_sql(query, (json.dumps(names),))
+    return [(name, int(pk), kind) for name, pk, kind in found]
 
 
 def write(conn: Connection, batch: Prepared) -> None:
