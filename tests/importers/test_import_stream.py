@@ -336,40 +336,85 @@ def test_a_large_import_leaves_postgresql_with_planner_statistics(write, store, 
     assert tuples > 0  # -1 until the table is first analyzed
 
 
-def _foreign_keys(store: Store) -> list[tuple[str, ...]]:
+def _keys_and_indexes(store: Store) -> list[tuple[str, ...]]:
+    """The history tables' foreign keys and every index of deals, stakeholders, touches."""
     with store.read() as tx:
         if tx.conn.dialect.name == "sqlite":
-            return [
+            keys = [
                 (table, str(row[2]), str(row[3]), str(row[4]))
                 for table in ("touches", "stakeholders")
                 for row in tx.conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")
             ]
-        return [
-            tuple(str(v) for v in row)
-            for row in tx.conn.exec_driver_sql(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
-                "FROM pg_constraint WHERE contype = 'f' "
-                "AND conrelid IN ('touches'::regclass, 'stakeholders'::regclass) ORDER BY 1, 2"
+            indexes = tx.conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name IN ('deals', 'stakeholders', 'touches') ORDER BY name"
             )
-        ]
+            return keys + [tuple(str(v) for v in row) for row in indexes]
+        keys = tx.conn.exec_driver_sql(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+            "FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid IN ('touches'::regclass, 'stakeholders'::regclass) ORDER BY 1, 2"
+        )
+        indexes = tx.conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename IN ('deals', 'stakeholders', 'touches') ORDER BY 1"
+        )
+        return [tuple(str(v) for v in row) for rows in (keys, indexes) for row in rows]
 
 
-def test_a_first_load_puts_the_foreign_keys_back_checked(write, store):
-    """PostgreSQL's first load drops the history tables' foreign keys while it moves the
-    activities in, then adds them back, which checks every row once."""
-    before = _foreign_keys(store)
-    assert len(before) == 2
+def test_a_first_load_puts_the_keys_and_indexes_back(write, store):
+    """PostgreSQL's first load drops the deals' plain indexes, the history tables' foreign
+    keys and the touches' keys while it writes, then builds them again (which checks
+    every row)."""
+    before = _keys_and_indexes(store)
+    assert sum(1 for row in before if row[0].startswith("ix_deals_")) >= 7
+    assert sum(1 for row in before if row[0] in ("touches", "stakeholders")) == 2
     paths, _ = _files(write, "pipedrive")
     app = _app(store)
     first = import_files(app, paths, now=NOW)
     assert first.touches_added > 0
-    assert _foreign_keys(store) == before
-    again = import_files(app, paths, now=NOW)  # not a first load: the keys are kept
+    assert _keys_and_indexes(store) == before
+    again = import_files(app, paths, now=NOW)  # not a first load: nothing is dropped
     assert again.touches_added == 0
-    assert _foreign_keys(store) == before
+    assert _keys_and_indexes(store) == before
     with store.read() as tx:
         orphans = tx.conn.exec_driver_sql(
             "SELECT count(*) FROM touches t LEFT JOIN deals d ON d.pk = t.deal_pk "
             "WHERE d.pk IS NULL"
         ).scalar_one()
     assert orphans == 0
+
+
+def test_a_first_load_that_fails_leaves_the_keys_and_indexes(write, store):
+    before = _keys_and_indexes(store)
+    paths, _ = _files(write, "pipedrive")
+    with pytest.raises(InputError):
+        import_files(_app(store), [*paths, write("bad.csv", "nothing,we,know\n1,2,3\n")], now=NOW)
+    assert _keys_and_indexes(store) == before
+    result = import_files(_app(store), paths, now=NOW, dry_run=True)
+    assert result.created > 0
+    assert _keys_and_indexes(store) == before
+    with store.read() as tx:
+        assert tx.count_deals() == 0
+
+
+def test_inside_a_first_load_postgresql_has_no_plain_indexes_or_foreign_keys(store):
+    from unstuck.store import load_mode
+
+    before = _keys_and_indexes(store)
+    with store.write() as tx:
+        with load_mode.first_load(tx.conn):
+            names = {
+                str(name)
+                for (name,) in tx.conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                    if tx.conn.dialect.name == "sqlite"
+                    else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                )
+            }
+            dropped = tx.conn.dialect.name == "postgresql"
+        if dropped:
+            assert not {"ix_deals_owner_status", "uq_touches_deal_at_fp"} & names
+        else:
+            assert {"ix_deals_owner_status", "sqlite_autoindex_touches_1"} <= names
+    assert _keys_and_indexes(store) == before

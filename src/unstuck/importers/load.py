@@ -19,6 +19,7 @@ exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from unstuck.errors import InputError
 from unstuck.importers.batch import Reject
 from unstuck.importers.reader import expand, is_document, read_files
 from unstuck.importers.stream import StreamedImport, stream_files
-from unstuck.store import Transaction, bulk_touches
+from unstuck.store import Transaction, bulk_touches, load_mode
 
 
 @dataclass
@@ -170,8 +171,17 @@ class _Loader:
         return self.skip or not self.stream.rejects.rows
 
     def run(self) -> None:
-        # Into a store without deals every deal is new (the reader rejects repeated ids).
+        # Into a store without deals every deal is new (the reader rejects repeated ids),
+        # and on PostgreSQL the indexes and foreign keys are built once at the end.
         self.first = self.tx.count_deals() == 0
+        with load_mode.first_load(self.tx.conn) if self.first else nullcontext():
+            self._load()
+        if self.writing:
+            self.tx.analyze_after_load(
+                self.result.created + self.result.updated + self.result.touches_added
+            )
+
+    def _load(self) -> None:
         if self.first:
             # Every deal is new: the reader turns them into rows, this process writes.
             for prepared in self.stream.new_deals(self.now):
@@ -193,12 +203,11 @@ class _Loader:
                 self._stage(rows)
         if not self.writing:
             return
-        added, _ = bulk_touches.finish(self.tx.conn, before, first_load=self.first)
+        added, _ = bulk_touches.finish(self.tx.conn, before)
         self.result.touches_added = added
         fixes, _ = self.stream.created_fixes()
         if fixes:
             bulk_touches.set_created(self.tx.conn, {where[i]: at for i, at in fixes.items()})
-        self.tx.analyze_after_load(self.result.created + self.result.updated + added)
 
     def _write_deals(self, batch: list[Deal]) -> None:
         undated = [d.id for d in batch if d.id in self.stream.undated]

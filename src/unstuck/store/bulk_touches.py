@@ -33,7 +33,6 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, bindparam, func, select, text, update
-from sqlalchemy.exc import DBAPIError
 
 from unstuck.store import schema as t
 from unstuck.store import summaries
@@ -137,53 +136,13 @@ def stage(conn: Connection, rows: pl.DataFrame) -> None:
         cursor.close()
 
 
-@contextmanager
-def foreign_keys_checked_once(conn: Connection, tables: Sequence[str]) -> Iterator[None]:
-    """On PostgreSQL, the foreign keys of ``tables`` dropped for the block and added back
-    after it, in the same transaction: adding one checks every row with one join, where
-    keeping it runs a trigger per inserted row (measured: 8.3 s of a 21 s insert of 1.9
-    million touches; 0.3 s to add the key back). The tables are locked until the
-    transaction ends, so this is for a first load, when nobody reads them yet. Without
-    the right to alter them (the tables belong to another role) the keys stay.
-    SQLite checks a foreign key with one lookup, not a trigger: nothing changes there."""
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    keys = conn.exec_driver_sql(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-        "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY("
-        "SELECT to_regclass(name) FROM unnest(%(tables)s::text[]) AS name)",
-        {"tables": list(tables)},
-    ).all()
-    savepoint = conn.begin_nested()
-    try:
-        for table, name, _ in keys:
-            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    except DBAPIError:
-        savepoint.rollback()
-        yield
-        return
-    savepoint.commit()
-    yield
-    for table, name, definition in keys:
-        conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
-def finish(conn: Connection, before: int, first_load: bool = False) -> tuple[int, int]:
+def finish(conn: Connection, before: int) -> tuple[int, int]:
     """Move the staged touches in; returns how many were new and how many deals got some.
 
     ``before`` is what :func:`begin` returned. The people the touches name become the
     deals' stakeholders (unless known), the deals' summaries are refreshed and their
-    stall-scan cache cleared. ``first_load``: the import began with no deals stored
-    (see :func:`foreign_keys_checked_once`).
+    stall-scan cache cleared.
     """
-    if first_load:
-        with foreign_keys_checked_once(conn, ["touches", "stakeholders"]):
-            return _finish(conn, before)
-    return _finish(conn, before)
-
-
-def _finish(conn: Connection, before: int) -> tuple[int, int]:
     columns = "deal_pk, at, direction, channel, kind, participants, summary, fingerprint"
     chosen = (
         f"SELECT deal_pk, at, 'outbound', channel, NULL, participants, summary, fingerprint "
@@ -192,10 +151,13 @@ def _finish(conn: Connection, before: int) -> tuple[int, int]:
     people = "deal_pk, id, name, roles, stance, authority"
     named = f"FROM {STAGE} WHERE contact IS NOT NULL"
     if conn.dialect.name == "postgresql":
-        result = conn.exec_driver_sql(
-            f"INSERT INTO touches ({columns}) {chosen} ON CONFLICT (deal_pk, at, fingerprint) "
-            "DO NOTHING"
-        )
+        if _has_unique_key(conn):
+            result = conn.exec_driver_sql(
+                f"INSERT INTO touches ({columns}) {chosen} "
+                "ON CONFLICT (deal_pk, at, fingerprint) DO NOTHING"
+            )
+        else:  # a first load (store.load_mode): the key is built afterwards
+            result = conn.exec_driver_sql(f"INSERT INTO touches ({columns}) {_FIRST}")
         # The first name an activity gave a person wins: rows in staging order (ctid).
         conn.exec_driver_sql(
             f"INSERT INTO stakeholders ({people}) "
@@ -217,6 +179,24 @@ def _finish(conn: Connection, before: int) -> tuple[int, int]:
         conn.exec_driver_sql(f"DROP TABLE temp.{STAGE}")
     added = max(0, int(result.rowcount or 0))
     return added, summaries.refresh_new_touches(conn, before)
+
+
+# The staged touches without repeats, and without those the deals' own files brought.
+_FIRST = (
+    "SELECT DISTINCT ON (s.deal_pk, s.at, s.fingerprint) s.deal_pk, s.at, 'outbound', "
+    f"s.channel, NULL, s.participants, s.summary, s.fingerprint FROM {STAGE} s "
+    "WHERE NOT EXISTS (SELECT 1 FROM touches x WHERE x.deal_pk = s.deal_pk "
+    "AND x.at = s.at AND x.fingerprint = s.fingerprint) "
+    "ORDER BY s.deal_pk, s.at, s.fingerprint"
+)
+
+
+def _has_unique_key(conn: Connection) -> bool:
+    found = conn.exec_driver_sql(
+        "SELECT count(*) FROM pg_constraint WHERE contype = 'u' "
+        "AND conrelid = to_regclass('touches')"
+    ).scalar_one()
+    return bool(found)
 
 
 def refresh(conn: Connection, deal_pks: Sequence[int]) -> None:
@@ -249,7 +229,6 @@ __all__ = [
     "deal_pks",
     "fingerprint",
     "finish",
-    "foreign_keys_checked_once",
     "large_cache",
     "refresh",
     "set_created",
