@@ -364,6 +364,27 @@ def test_a_first_load_keeps_wal_when_another_connection_has_the_file_open(
     assert during == "wal"
 
 
+def test_a_first_load_closes_its_connection_so_its_temporary_tables_go_with_it(
+    tmp_path: Path, open_store: Opener
+) -> None:
+    """An import stages its touches in a temporary table; after a first load the
+    connection is closed, not pooled, so the table (GBs at scale) is not dropped row by row
+    and does not linger."""
+    store = open_store(str(tmp_path / "temp.db"))
+    temporary = "SELECT count(*) FROM temp.sqlite_master WHERE name = 'staged'"
+    with store.write() as tx:
+        tx.conn.exec_driver_sql("CREATE TEMP TABLE staged (n INTEGER)")
+    with store.read() as tx:
+        assert tx.conn.exec_driver_sql(temporary).scalar() == 1  # an ordinary write: pooled
+        tx.conn.exec_driver_sql("DROP TABLE temp.staged")
+    with store.write(first_load=True) as tx:
+        tx.conn.exec_driver_sql("CREATE TEMP TABLE staged (n INTEGER)")
+        tx.import_deals([acme()], NOW)
+    with store.read() as tx:
+        assert tx.conn.exec_driver_sql(temporary).scalar() == 0
+        assert tx.deal("acme-fleet") == acme().canonical()
+
+
 def test_canonical_sorts_and_dedupes_and_keeps_a_canonical_deal_as_it_is() -> None:
     deal = acme()
     shuffled = dataclasses.replace(deal, touches=(*reversed(deal.touches), deal.touches[0]))

@@ -106,7 +106,7 @@ def import_files(
             with app.store.read() as tx:
                 empty = tx.count_deals() == 0
             with app.store.write(first_load=empty) as tx, bulk_touches.large_cache(tx.conn):
-                _Loader(tx, stream, now, result, skip_bad_rows is not None).run()
+                _Loader(tx, stream, now, result, skip_bad_rows is not None, empty).run()
                 _finish(stream, result, skip_bad_rows)
                 if dry_run:
                     raise _Rollback
@@ -157,7 +157,13 @@ class _Loader:
     """One streamed import inside one write transaction."""
 
     def __init__(
-        self, tx: Transaction, stream: StreamedImport, now: datetime, result: LoadResult, skip: bool
+        self,
+        tx: Transaction,
+        stream: StreamedImport,
+        now: datetime,
+        result: LoadResult,
+        skip: bool,
+        first_load: bool = False,
     ) -> None:
         self.tx = tx
         self.stream = stream
@@ -165,6 +171,7 @@ class _Loader:
         self.result = result
         self.skip = skip
         self.first = False  # the store had no deals when the import began
+        self.first_load = first_load  # the transaction's connection is a first load's
 
     @property
     def writing(self) -> bool:
@@ -203,7 +210,7 @@ class _Loader:
                 self._stage(rows)
         if not self.writing:
             return
-        added, _ = bulk_touches.finish(self.tx.conn, before)
+        added, _ = bulk_touches.finish(self.tx.conn, before, drop_stage=not self.first_load)
         self.result.touches_added = added
         fixes, _ = self.stream.created_fixes()
         if fixes:
