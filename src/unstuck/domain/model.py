@@ -162,6 +162,8 @@ class Deal:
 
 
 def _sorted_unique(items: tuple[H, ...], key: Callable[[H], Any]) -> tuple[H, ...]:
+    if len(items) < 2:  # most deals of a CRM export: nothing to order (the tuple itself)
+        return items
     return tuple(sorted(dict.fromkeys(items), key=key))
 
 
