@@ -258,7 +258,9 @@ def deals(draw: st.DrawFn) -> Deal:
             for p in people
         ),
         touches=tuple(touches),
-        stage_history=tuple(draw(st.lists(st.builds(StageChange, stage_names, moments), max_size=3))),
+        stage_history=tuple(
+            draw(st.lists(st.builds(StageChange, stage_names, moments), max_size=3))
+        ),
         expected_close=draw(st.none() | st.dates(date(2000, 1, 1), date(2040, 1, 1))),
     ).canonical()
 

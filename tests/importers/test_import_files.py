@@ -7,6 +7,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from unstuck.errors import InputError
@@ -173,3 +175,34 @@ def test_amounts_in_the_shapes_exports_write(raw, decimal, expected):
 )
 def test_dates_in_the_formats_exports_use(raw, expected):
     assert DateParser(UTC).when(raw) == expected
+
+
+_DIGITS = st.text(st.sampled_from("0123456789"), min_size=1, max_size=1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_DIGITS, min_size=14, max_size=14).map("".join),
+    st.sampled_from([10, 16, 19]),
+    st.sampled_from([" ", "T"]),
+    st.sampled_from(["UTC", "Europe/Paris", "America/New_York"]),
+)
+def test_plain_iso_dates_read_in_c_as_the_full_reading_reads_them(
+    digits: str, length: int, separator: str, zone: str
+) -> None:
+    """The fast path (fromisoformat) against the full one, on any digits: real dates and
+    impossible ones (month 13, day 31 in June, hour 24) alike."""
+    d = digits
+    raw = f"{d[:4]}-{d[4:6]}-{d[6:8]}{separator}{d[8:10]}:{d[10:12]}:{d[12:14]}"[:length]
+    parser = DateParser(ZoneInfo(zone))
+    try:
+        expected = parser._parse_text(raw)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as raised:
+            parser.when(raw)
+        assert str(raised.value) == str(exc)
+        return
+    assert parser._parse(raw) == expected
+    moment, _ = expected
+    local = moment.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    assert parser.when(raw) == local.replace(tzinfo=None)

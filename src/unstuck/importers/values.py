@@ -151,6 +151,9 @@ _TIME = (
     r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?$"
 )
 _ISO = re.compile(r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})" + _TIME)
+# ISO dates without a zone, as most exports write them: what fromisoformat reads exactly
+# as _ISO does (it also reads other shapes, such as week dates, which _ISO does not).
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\Z", re.ASCII)
 _NUMERIC = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})" + _TIME
 )
@@ -194,6 +197,7 @@ class DateParser:
         # Answers by the text as written: exports repeat dates (days above all), and a
         # million deals' rows parse several dates each.
         self._whens: dict[str, datetime] = {}
+        self._utc = str(tz) in ("UTC", "Etc/UTC")  # local times are UTC already
         self._days: dict[str, date] = {}
 
     def when(self, cell: Cell) -> datetime:
@@ -202,6 +206,8 @@ class DateParser:
 
     def _when(self, cell: Cell) -> datetime:
         moment, zone = self._parse(cell)
+        if zone is None and self._utc:
+            return moment
         local = moment.replace(tzinfo=zone or self.tz)
         return local.astimezone(UTC).replace(tzinfo=None)
 
@@ -223,6 +229,14 @@ class DateParser:
         raw = text(cell)
         if raw is None:
             raise ValueError("empty date")
+        if _PLAIN_ISO.match(raw):  # the usual export form, read in C
+            try:
+                return datetime.fromisoformat(raw), None
+            except ValueError:
+                pass  # not a real day or time: the full reading below says so
+        return self._parse_text(raw)
+
+    def _parse_text(self, raw: str) -> tuple[datetime, timezone | None]:
         match = _ISO.match(raw)
         if match:
             return self._build(match, int(match["y"]), int(match["m"]), int(match["d"]), raw)
