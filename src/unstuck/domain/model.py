@@ -133,6 +133,15 @@ class Deal:
         recorded twice is one event. Two decisions of the same kind at the same moment
         are one decision; the last one given wins.
         """
+        histories = (
+            self.stage_history,
+            self.close_date_history,
+            self.answers,
+            self.touches,
+            self.decisions,
+        )
+        if all(len(history) < 2 for history in histories):
+            return self  # nothing to order or merge (most deals of a CRM export)
         decisions = {(d.at, d.decision): d for d in self.decisions}
         ordered = {
             "stage_history": _sorted_unique(self.stage_history, lambda c: (c.at, c.stage)),
