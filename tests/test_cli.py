@@ -95,6 +95,16 @@ def test_deals_lists_open_deals_with_silence_and_time_in_stage(loaded: Cli) -> N
     assert "acme-fleet" in table and "61 d" in table and "never" in table
 
 
+def test_deals_limit_shows_the_first_after_sorting_and_counts_them_all(loaded: Cli) -> None:
+    every = loaded.json("deals", "--as-of", AS_OF, "--sort", "value")
+    first = loaded.json("deals", "--as-of", AS_OF, "--sort", "value", "--limit", "1")
+    assert len(every) == 2 and first == every[:1]
+    table = loaded("deals", "--as-of", AS_OF, "--sort", "value", "--limit", "1")
+    assert "2 open deals" in table and "the first 1 by value" in table
+    assert every[0]["id"] in table and every[1]["id"] not in table
+    assert "--limit" in loaded("deals", "--limit", "0", code=2)
+
+
 def test_deals_filter_by_owner_stage_and_status(loaded: Cli) -> None:
     assert [r["id"] for r in loaded.json("deals", "--owner", "KIM@example.com")] == ["globex-crm"]
     assert [r["id"] for r in loaded.json("deals", "--stage", "proposal")] == ["acme-fleet"]

@@ -165,6 +165,10 @@ def register(app: typer.Typer) -> None:
         sort: Annotated[
             str, typer.Option(help="id, value, silence, stage-age, stage, owner or close.")
         ] = "stage",
+        limit: Annotated[
+            int | None,
+            typer.Option(min=1, help="Show only the first N after sorting (all are counted)."),
+        ] = None,
         as_of: AsOfOption = None,
         json: JsonOption = False,
     ) -> None:
@@ -179,16 +183,20 @@ def register(app: typer.Typer) -> None:
                 rows = tx.deal_rows(status=statuses, owner=owner, stage=stage)
             order = app_.stage_order(sorted({r.stage for r in rows}))
             rows = sort_rows(rows, sort, order)
-            chances = deal_chances(app_, [r.id for r in rows if r.status is Status.OPEN], now)
+            shown = rows[:limit] if limit is not None else rows
+            # Chances only for the deals shown: a trained model reads each one whole.
+            chances = deal_chances(app_, [r.id for r in shown if r.status is Status.OPEN], now)
             if json:
-                print_json([row_dict(r, now) | {"chance": chances.get(r.id)} for r in rows])
+                print_json([row_dict(r, now) | {"chance": chances.get(r.id)} for r in shown])
                 return
             if not rows:
                 console.print("No deals match." + (f" Owner {owner!r} has none." if owner else ""))
                 return
             total = sum(r.value or 0 for r in rows)
             title = f"{len(rows)} {status} deals, {money(total)} in all, as of {now:%Y-%m-%d}"
-            print_table(deals_table(rows, now, title, console.width, chances))
+            if len(shown) < len(rows):
+                title += f"; the first {len(shown)} by {sort}"
+            print_table(deals_table(shown, now, title, console.width, chances))
 
     @app.command("deal")
     def deal_cmd(
